@@ -1,0 +1,21 @@
+/*
+ * lp_assemble — the document of SPEC §3 from its parts: steps 1, 4, 6 and 7
+ * (base rc, vCard list, proxy_0 identity, auth_info_N).  The request-bound
+ * steps (hooks, overwrite-all) are applied by the caller.  Pure logic.
+ */
+#ifndef LP_ASSEMBLE_H
+#define LP_ASSEMBLE_H
+
+#include "lp_doc.h"
+#include "mod_linphone_provisioning.h"
+
+/**
+ * A new document (freed with the pool): a copy of `rc` (may be NULL), then
+ * misc/contacts-vcard-list = `vcard` unless NULL, then, when `account` is not
+ * NULL, its identity and one auth_info_N per password (realm from
+ * account->realm).  Every value is made XML-safe.
+ */
+xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const char *vcard,
+                      const linphone_account *account);
+
+#endif

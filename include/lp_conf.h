@@ -1,0 +1,78 @@
+/*
+ * lp_conf — the module's configuration: per-server (vhost) and per-directory
+ * records, their directives, and what post_config derives from them.
+ */
+#ifndef LP_CONF_H
+#define LP_CONF_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include <libxml/tree.h>
+
+#define LP_UNSET (-1)
+#define LPLOGNO(n) "LP" #n ": "
+
+extern module AP_MODULE_DECLARE_DATA linphone_provisioning_module;
+
+/* The base document rendered at startup: `head`, then the request's
+ * XML-escaped vCard list URL when `slot` is set, then `tail`. */
+typedef struct {
+    const char *head;
+    apr_size_t head_len;
+    const char *tail;
+    apr_size_t tail_len;
+    int slot;
+} lp_prerendered;
+
+/* A <Location> whose SetHandler names one of our handlers, found at startup. */
+typedef struct {
+    const char *path;        /* without trailing slash; "" for "/" */
+    const char *handler;
+} lp_location;
+
+typedef struct {
+    xmlDocPtr rc;                     /* LinphoneProvisioningRC, parsed */
+    int token_expiry;                 /* minutes, 0 = never */
+    int auth_token_expiry;            /* minutes */
+    const char *password_algorithm;   /* "SHA-256" or "MD5" */
+    const char *realm;                /* NULL: the account's domain */
+    const char *domain;               /* NULL: ServerName */
+    const char *vcard_url;            /* NULL: {base}/contacts/vcard */
+    int vcard_none;                   /* LinphoneProvisioningVcardListURL none */
+    const char *base_url;             /* NULL: from the request */
+    int db_timeout;                   /* seconds */
+
+    /* derived at post_config */
+    lp_prerendered *base_doc[2];      /* indexed by overwrite-all */
+    apr_array_header_t *locations;    /* of lp_location */
+} lp_server_conf;
+
+typedef struct {
+    int require_header;               /* LinphoneProvisioningRequireHeader */
+    int overwrite_all;                /* LinphoneProvisioningOverwriteAll */
+} lp_dir_conf;
+
+void *lp_conf_create_server(apr_pool_t *p, server_rec *s);
+void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv);
+void *lp_conf_create_dir(apr_pool_t *p, char *dir);
+void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv);
+
+/* Directive handlers (the table is in mod_linphone_provisioning.c).  The
+ * generic ones take the field's offset in lp_server_conf as cmd->info. */
+const char *lp_set_rc(cmd_parms *cmd, void *dc, const char *path);
+const char *lp_set_minutes(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_seconds(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_vcard_url(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_base_url(cmd_parms *cmd, void *dc, const char *arg);
+
+/* Effective values, defaults applied. */
+lp_server_conf *lp_server_conf_get(server_rec *s);
+int lp_require_header(request_rec *r);
+int lp_overwrite_all(request_rec *r);
+
+/* post_config: finds our handlers' locations and pre-renders base docs. */
+int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * lp_document — the provisioning document for a request: the base document
+ * pre-rendered at startup (no libxml2, no database per request), or an
+ * account's document assembled per request.
+ */
+#ifndef LP_DOCUMENT_H
+#define LP_DOCUMENT_H
+
+#include "httpd.h"
+#include "lp_conf.h"
+#include "mod_linphone_provisioning.h"
+
+/** post_config: renders each server's base document (both overwrite modes). */
+void lp_document_prerender(apr_pool_t *pconf, server_rec *s);
+
+/** Sends the base document; `base` is {base} for the vCard list URL. */
+int lp_document_send_base(request_rec *r, const char *base);
+
+/** Sends the account's document (credentials: Cache-Control no-store). */
+int lp_document_send_account(request_rec *r, const char *base,
+                             const linphone_account *account);
+
+#endif

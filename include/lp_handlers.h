@@ -1,0 +1,13 @@
+/*
+ * lp_handlers — the content handlers, one unit each.
+ */
+#ifndef LP_HANDLERS_H
+#define LP_HANDLERS_H
+
+#include "httpd.h"
+
+int lp_handler_provisioning(request_rec *r);
+/** fixups: keeps mod_dir from redirecting our URLs (clients never follow). */
+int lp_fixup_no_redirect(request_rec *r);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * lp_location — where the sysadmin mapped our handlers (found at startup in
+ * the <Location> sections whose SetHandler names them) and the absolute URLs
+ * derived from it: {base} of SPEC §2 and the provisioning URL.
+ */
+#ifndef LP_LOCATION_H
+#define LP_LOCATION_H
+
+#include "httpd.h"
+#include "lp_conf.h"
+
+#define LP_HANDLER_PROVISIONING "linphone-provisioning"
+#define LP_HANDLER_WIZARD "linphone-wizard"
+
+/** Startup: records the locations of our handlers into each server's conf. */
+void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+
+/**
+ * The location of `handler` that r->uri falls under (longest match), or
+ * when none was found at startup (regex sections, expressions), the part of
+ * r->uri up to its first segment named like the handler's conventional
+ * location ("provisioning").  NULL when the URI is outside both.
+ */
+const char *lp_location_of(request_rec *r, const char *handler);
+
+/** {base}: LinphoneProvisioningBaseURL, else the request's scheme, host and
+ *  port followed by the provisioning location without its last segment. */
+const char *lp_base_url(request_rec *r, const char *location);
+
+/** {base}/{last segment of location}: prefix of the provisioning URLs. */
+const char *lp_provisioning_url(request_rec *r, const char *location);
+
+#endif

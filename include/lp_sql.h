@@ -1,0 +1,48 @@
+/*
+ * lp_sql — every SQL statement of the module, one catalogue.  The text is
+ * portable across the sqlite3, pgsql and mysql APR DBD drivers (TRUE/FALSE
+ * literals, `NOT used` tests, the reserved word `key` only table-qualified);
+ * a statement that cannot be portable carries per-driver variants, chosen
+ * once per connection from apr_dbd_name().  Parameters are always bound.
+ */
+#ifndef LP_SQL_H
+#define LP_SQL_H
+
+typedef enum {
+    LP_DIALECT_SQLITE3 = 0,
+    LP_DIALECT_PGSQL,
+    LP_DIALECT_MYSQL,
+    LP_DIALECT_COUNT
+} lp_dialect;
+
+typedef enum {
+    LP_SQL_TOKEN_FIND = 0,
+    LP_SQL_TOKEN_CONSUME,
+    LP_SQL_ACCOUNT_ACTIVATE,
+    LP_SQL_AUTH_TOKEN_FIND,
+    LP_SQL_AUTH_TOKEN_DELETE,
+    LP_SQL_PASSWORDS_DELETE,
+    LP_SQL_PASSWORD_INSERT,
+    LP_SQL_PASSWORDS_FIND,
+    LP_SQL_COUNT
+} lp_sql_id;
+
+/* Columns of the account, in this order, in every *_FIND that joins it. */
+#define LP_SQL_ACCOUNT_COLUMNS \
+    "a.id, a.username, a.domain, a.display_name, a.email, a.activated, " \
+    "a.blocked"
+#define LP_SQL_ACCOUNT_NCOLS 7
+
+lp_dialect lp_sql_dialect(const char *driver_name);
+const char *lp_sql_label(lp_sql_id id);
+const char *lp_sql_text(lp_sql_id id, lp_dialect dialect);
+
+/* Plain statements run with apr_dbd_query: session setup (one per line),
+ * and transaction control. */
+const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
+                           char *buf, int size);
+const char *lp_sql_begin(lp_dialect dialect);
+#define LP_SQL_COMMIT "COMMIT"
+#define LP_SQL_ROLLBACK "ROLLBACK"
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * lp_store — the accounts and tokens, through mod_dbd.  Each operation is
+ * one transaction on the request's pooled connection: it either happens
+ * whole or not at all, and of concurrent claims on one token exactly one
+ * wins (a conditional UPDATE/DELETE whose affected-row count decides).
+ */
+#ifndef LP_STORE_H
+#define LP_STORE_H
+
+#include "httpd.h"
+#include "mod_linphone_provisioning.h"
+
+typedef enum {
+    LP_STORE_OK = 0,
+    LP_STORE_NOT_FOUND,     /* unknown, used, not current, lost the race */
+    LP_STORE_EXPIRED,       /* provisioning token past its lifetime */
+    LP_STORE_BLOCKED,       /* the account is blocked: nothing changed */
+    LP_STORE_UNAVAILABLE    /* database failure: nothing changed, logged */
+} lp_store_status;
+
+typedef enum {
+    LP_CLAIM_PROVISIONING_TOKEN,   /* consumes it and activates the account */
+    LP_CLAIM_AUTH_TOKEN            /* deletes it */
+} lp_claim_kind;
+
+typedef struct {
+    lp_claim_kind kind;
+    const char *token;
+    apr_interval_time_t lifetime;  /* 0: forever */
+    int reset_password;
+    const char *algorithm;         /* of the reset password's HA1 */
+    const char *realm;             /* NULL: the account's domain */
+    const char *ip;                /* recorded on the token row */
+    const char *user_agent;
+} lp_claim;
+
+/** Resolves the optional functions of mod_dbd; 0 when mod_dbd is there. */
+int lp_store_init(void);
+
+/** Claims a token; on LP_STORE_OK *account holds the account and its
+ *  passwords as they are after the transaction. */
+lp_store_status lp_store_claim(request_rec *r, const lp_claim *claim,
+                               linphone_account **account);
+
+#endif

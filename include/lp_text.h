@@ -1,0 +1,56 @@
+/*
+ * lp_text — small pure helpers on request and database strings: routing of
+ * the provisioning URI space, query flags, SIP quoting, UTF-8 truncation,
+ * timestamps and portable booleans.  No request_rec.
+ */
+#ifndef LP_TEXT_H
+#define LP_TEXT_H
+
+#include "apr_pools.h"
+#include "apr_time.h"
+
+/* Longest token accepted (FlexiAPI stores them in varchar(255)). */
+#define LP_TOKEN_MAX 255
+
+typedef enum {
+    LP_ROUTE_NONE = 0,    /* not a URL of the provisioning space: 404 */
+    LP_ROUTE_BASE,        /* ""  or "/" */
+    LP_ROUTE_TOKEN,       /* "/{token}" */
+    LP_ROUTE_AUTH_TOKEN,  /* "/auth_token/{token}" */
+    LP_ROUTE_QRCODE,      /* "/qrcode/{token}" */
+    LP_ROUTE_ME           /* "/me" */
+} lp_route_kind;
+
+typedef struct {
+    lp_route_kind kind;
+    const char *token;    /* for TOKEN, AUTH_TOKEN and QRCODE */
+} lp_route;
+
+/**
+ * Routes the part of the (already percent-decoded) path that follows the
+ * handler's location.  Tokens are 1..LP_TOKEN_MAX bytes of [A-Za-z0-9._~-];
+ * anything else is LP_ROUTE_NONE.
+ */
+lp_route lp_route_parse(apr_pool_t *p, const char *rest);
+
+/** 1 when the query string holds argument `name` (with or without value). */
+int lp_query_has(apr_pool_t *p, const char *args, const char *name);
+
+/** `"display"`, with `"` and `\` backslash-escaped (a SIP quoted-string). */
+const char *lp_sip_quote(apr_pool_t *p, const char *display);
+/** `"Display" <sip:user@domain>` or `<sip:user@domain>`. */
+const char *lp_reg_identity(apr_pool_t *p, const char *display,
+                            const char *username, const char *domain);
+
+/** At most `max` bytes of `s`, cut on a UTF-8 character boundary. */
+const char *lp_utf8_prefix(apr_pool_t *p, const char *s, apr_size_t max);
+
+/** "YYYY-MM-DD HH:MM:SS" in UTC. */
+const char *lp_time_format(apr_pool_t *p, apr_time_t t);
+/** Parses that form (fractions and a zone suffix are ignored); 0 on success. */
+int lp_time_parse(const char *s, apr_time_t *t);
+
+/** A database boolean as any driver returns it: 1, 0, or -1 when unknown. */
+int lp_bool_parse(const char *s);
+
+#endif

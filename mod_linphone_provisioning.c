@@ -1,0 +1,95 @@
+/*
+ * mod_linphone_provisioning — the Linphone remote-provisioning flow of a SIP
+ * service, served from FlexiAPI's database through mod_dbd.
+ *
+ * This file is the glue: the module record, the directive table and the hook
+ * registration.  The work is in modules/ (one unit per concern, pure logic
+ * apart from Apache glue) and the contract is SPEC.md.
+ */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "http_request.h"
+#include "ap_mpm.h"
+#include "apr_strings.h"
+
+#include "mod_linphone_provisioning.h"
+#include "lp_conf.h"
+#include "lp_document.h"
+#include "lp_handlers.h"
+#include "lp_location.h"
+#include "lp_store.h"
+
+#include <libxml/parser.h>
+
+#define SERVER_INT(f) (void *)APR_OFFSETOF(lp_server_conf, f)
+#define DIR_INT(f) (void *)APR_OFFSETOF(lp_dir_conf, f)
+
+static const command_rec lp_cmds[] = {
+    AP_INIT_TAKE1("LinphoneProvisioningRC", lp_set_rc, NULL, RSRC_CONF,
+                  "lpconfig rc file holding the base configuration"),
+    AP_INIT_FLAG("LinphoneProvisioningRequireHeader", ap_set_flag_slot,
+                 DIR_INT(require_header), RSRC_CONF | ACCESS_CONF,
+                 "On (default): require the x-linphone-provisioning header"),
+    AP_INIT_TAKE1("LinphoneProvisioningTokenExpiry", lp_set_minutes,
+                  SERVER_INT(token_expiry), RSRC_CONF,
+                  "provisioning token lifetime in minutes, 0 = never"),
+    AP_INIT_TAKE1("LinphoneProvisioningAuthTokenExpiry", lp_set_minutes,
+                  SERVER_INT(auth_token_expiry), RSRC_CONF,
+                  "auth token lifetime in minutes (default 5)"),
+    AP_INIT_TAKE1("LinphoneProvisioningPasswordAlgorithm", lp_set_algorithm,
+                  NULL, RSRC_CONF,
+                  "MD5 or SHA-256 (default): algorithm of reset passwords"),
+    AP_INIT_TAKE1("LinphoneProvisioningRealm", lp_set_string,
+                  SERVER_INT(realm), RSRC_CONF,
+                  "digest realm (default: the account's domain)"),
+    AP_INIT_TAKE1("LinphoneProvisioningDomain", lp_set_string,
+                  SERVER_INT(domain), RSRC_CONF,
+                  "domain of bare user names (default: ServerName)"),
+    AP_INIT_FLAG("LinphoneProvisioningOverwriteAll", ap_set_flag_slot,
+                 DIR_INT(overwrite_all), RSRC_CONF | ACCESS_CONF,
+                 "On: overwrite=\"true\" on every entry"),
+    AP_INIT_TAKE1("LinphoneProvisioningVcardListURL", lp_set_vcard_url, NULL,
+                  RSRC_CONF, "misc/contacts-vcard-list URL, or none"),
+    AP_INIT_TAKE1("LinphoneProvisioningBaseURL", lp_set_base_url, NULL,
+                  RSRC_CONF, "absolute base URL of the service"),
+    AP_INIT_TAKE1("LinphoneProvisioningDBTimeout", lp_set_seconds,
+                  SERVER_INT(db_timeout), RSRC_CONF,
+                  "longest wait for a database lock, in seconds (default 3)"),
+    { NULL }
+};
+
+static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    if (lp_store_init() != 0) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0001)
+                     "mod_linphone_provisioning needs mod_dbd: "
+                     "add LoadModule dbd_module (a2enmod dbd)");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    xmlInitParser();
+    lp_conf_post_config(pconf, ptemp, s);
+    lp_locations_find(pconf, ptemp, s);
+    lp_document_prerender(pconf, s);
+    return OK;
+}
+
+static void lp_register_hooks(apr_pool_t *p)
+{
+    static const char *const after_dbd[] = { "mod_dbd.c", NULL };
+
+    ap_hook_post_config(lp_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
+    ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(linphone_provisioning) = {
+    STANDARD20_MODULE_STUFF,
+    lp_conf_create_dir,
+    lp_conf_merge_dir,
+    lp_conf_create_server,
+    lp_conf_merge_server,
+    lp_cmds,
+    lp_register_hooks
+};

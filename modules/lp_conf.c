@@ -1,0 +1,229 @@
+/*
+ * lp_conf — configuration records, directive handlers and merging.
+ * Server values merge vhost-over-main; directory values merge the Apache way
+ * (the more specific section wins); LP_UNSET means "inherit".
+ */
+#include "lp_conf.h"
+#include "lp_doc.h"
+#include "lp_crypto.h"
+
+#include "http_log.h"
+#include "apr_strings.h"
+#include "apr_uri.h"
+#include "apr_lib.h"
+
+#define DEFAULT_AUTH_TOKEN_EXPIRY 5
+#define DEFAULT_DB_TIMEOUT 3
+#define DEFAULT_ALGORITHM "SHA-256"
+
+void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
+{
+    lp_server_conf *c = apr_pcalloc(p, sizeof *c);
+
+    c->token_expiry = LP_UNSET;
+    c->auth_token_expiry = LP_UNSET;
+    c->db_timeout = LP_UNSET;
+    c->vcard_none = LP_UNSET;
+    return c;
+}
+
+#define PICK(f) c->f = (add->f != LP_UNSET) ? add->f : base->f
+#define PICKP(f) c->f = add->f ? add->f : base->f
+
+void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv)
+{
+    lp_server_conf *base = basev, *add = addv;
+    lp_server_conf *c = apr_pcalloc(p, sizeof *c);
+
+    PICKP(rc);
+    PICK(token_expiry);
+    PICK(auth_token_expiry);
+    PICKP(password_algorithm);
+    PICKP(realm);
+    PICKP(domain);
+    PICK(vcard_none);
+    /* the URL and "none" are one setting: take both from the same level */
+    c->vcard_url = (add->vcard_none != LP_UNSET) ? add->vcard_url
+                                                  : base->vcard_url;
+    PICKP(base_url);
+    PICK(db_timeout);
+    return c;
+}
+
+void *lp_conf_create_dir(apr_pool_t *p, char *dir)
+{
+    lp_dir_conf *c = apr_pcalloc(p, sizeof *c);
+
+    c->require_header = LP_UNSET;
+    c->overwrite_all = LP_UNSET;
+    return c;
+}
+
+void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    lp_dir_conf *base = basev, *add = addv;
+    lp_dir_conf *c = apr_pcalloc(p, sizeof *c);
+
+    PICK(require_header);
+    PICK(overwrite_all);
+    return c;
+}
+
+lp_server_conf *lp_server_conf_get(server_rec *s)
+{
+    return ap_get_module_config(s->module_config,
+                                &linphone_provisioning_module);
+}
+
+static lp_dir_conf *dir_conf(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config,
+                                &linphone_provisioning_module);
+}
+
+int lp_require_header(request_rec *r)
+{
+    return dir_conf(r)->require_header != 0;        /* default On */
+}
+
+int lp_overwrite_all(request_rec *r)
+{
+    return dir_conf(r)->overwrite_all == 1;         /* default Off */
+}
+
+static lp_server_conf *cmd_conf(cmd_parms *cmd)
+{
+    return lp_server_conf_get(cmd->server);
+}
+
+#define FIELD(c, cmd, type) \
+    ((type *)((char *)(c) + (apr_size_t)(cmd)->info))
+
+const char *lp_set_rc(cmd_parms *cmd, void *dc, const char *path)
+{
+    lp_server_conf *c = cmd_conf(cmd);
+    const char *file = ap_server_root_relative(cmd->pool, path);
+    const char *err;
+
+    if (!file)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path ",
+                           path, NULL);
+    /* parsed once, here: requests copy the tree, never re-read the file */
+    c->rc = lp_doc_new();
+    lp_doc_pool_free(cmd->pool, c->rc);
+    err = lp_rc_load(cmd->temp_pool, file, c->rc);
+    if (err)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    return NULL;
+}
+
+static const char *set_int(cmd_parms *cmd, const char *arg, int max,
+                           const char *unit)
+{
+    char *end;
+    long v;
+
+    v = strtol(arg, &end, 10);
+    if (!*arg || *end || v < 0 || v > max)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number of %s "
+                            "from 0 to %d", cmd->cmd->name, arg, unit, max);
+    *FIELD(cmd_conf(cmd), cmd, int) = (int)v;
+    return NULL;
+}
+
+const char *lp_set_minutes(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_int(cmd, arg, 525600 * 10, "minutes");    /* ten years */
+}
+
+const char *lp_set_seconds(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_int(cmd, arg, 86400, "seconds");
+}
+
+const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!*arg)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": empty value", NULL);
+    *FIELD(cmd_conf(cmd), cmd, const char *) = arg;
+    return NULL;
+}
+
+const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!lp_digest_known(arg))
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not MD5 or SHA-256", NULL);
+    cmd_conf(cmd)->password_algorithm = strcmp(arg, "MD5") ? "SHA-256"
+                                                            : "MD5";
+    return NULL;
+}
+
+/* An absolute http(s) URL, returned without its trailing slashes. */
+static const char *absolute_url(cmd_parms *cmd, const char *arg,
+                                const char **out)
+{
+    apr_uri_t uri;
+    char *u;
+    apr_size_t n;
+
+    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.scheme
+        || (strcasecmp(uri.scheme, "http") && strcasecmp(uri.scheme, "https"))
+        || !uri.hostname || !*uri.hostname || uri.query || uri.fragment)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not an absolute http or https URL", NULL);
+    for (n = 0; arg[n]; n++)
+        if (apr_iscntrl(arg[n]) || arg[n] == ' ')
+            return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                               ": the URL holds spaces or control characters",
+                               NULL);
+    u = apr_pstrdup(cmd->pool, arg);
+    n = strlen(u);
+    while (n > 0 && u[n - 1] == '/')
+        u[--n] = '\0';
+    *out = u;
+    return NULL;
+}
+
+const char *lp_set_vcard_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    lp_server_conf *c = cmd_conf(cmd);
+
+    const char *checked, *err;
+
+    c->vcard_none = strcasecmp(arg, "none") == 0;
+    c->vcard_url = NULL;
+    if (c->vcard_none)
+        return NULL;
+    err = absolute_url(cmd, arg, &checked);
+    c->vcard_url = arg;                   /* used exactly as written */
+    return err;
+}
+
+const char *lp_set_base_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return absolute_url(cmd, arg, &cmd_conf(cmd)->base_url);
+}
+
+int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    /* merged records exist now: give unset values their defaults once, so
+     * request code reads plain values */
+    for (; s; s = s->next) {
+        lp_server_conf *c = lp_server_conf_get(s);
+
+        if (c->token_expiry == LP_UNSET)
+            c->token_expiry = 0;
+        if (c->auth_token_expiry == LP_UNSET)
+            c->auth_token_expiry = DEFAULT_AUTH_TOKEN_EXPIRY;
+        if (c->db_timeout == LP_UNSET)
+            c->db_timeout = DEFAULT_DB_TIMEOUT;
+        if (c->vcard_none == LP_UNSET)
+            c->vcard_none = 0;
+        if (!c->password_algorithm)
+            c->password_algorithm = DEFAULT_ALGORITHM;
+        if (!c->domain)
+            c->domain = s->server_hostname;
+    }
+    return OK;
+}

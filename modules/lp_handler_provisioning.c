@@ -1,0 +1,113 @@
+/*
+ * lp_handler_provisioning — handler `linphone-provisioning`: the URI space
+ * below its <Location> (SPEC §2).
+ */
+#include "lp_handlers.h"
+#include "lp_conf.h"
+#include "lp_document.h"
+#include "lp_location.h"
+#include "lp_respond.h"
+#include "lp_store.h"
+#include "lp_text.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(linphone_provisioning);
+
+#define PROVISIONING_HEADER "x-linphone-provisioning"
+/* FlexiAPI's provisioning_tokens.user_agent is varchar(255) */
+#define USER_AGENT_MAX 255
+
+static int header_missing(request_rec *r)
+{
+    return lp_require_header(r)
+           && !apr_table_get(r->headers_in, PROVISIONING_HEADER);
+}
+
+static int claim(request_rec *r, lp_claim_kind kind, const char *token,
+                 const char *location)
+{
+    lp_server_conf *sc = lp_server_conf_get(r->server);
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    linphone_account *account = NULL;
+    lp_claim cl;
+
+    memset(&cl, 0, sizeof cl);
+    cl.kind = kind;
+    cl.token = token;
+    cl.lifetime = apr_time_from_sec((apr_interval_time_t)60
+                                    * (kind == LP_CLAIM_AUTH_TOKEN
+                                       ? sc->auth_token_expiry
+                                       : sc->token_expiry));
+    cl.reset_password = lp_query_has(r->pool, r->args, "reset_password");
+    cl.algorithm = sc->password_algorithm;
+    cl.realm = sc->realm;
+    cl.ip = r->useragent_ip;
+    cl.user_agent = ua ? lp_utf8_prefix(r->pool, ua, USER_AGENT_MAX) : NULL;
+
+    switch (lp_store_claim(r, &cl, &account)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_EXPIRED:
+        return lp_respond_error(r, HTTP_GONE, "Token expired");
+    case LP_STORE_BLOCKED:
+        return lp_respond_error(r, HTTP_FORBIDDEN, "Account blocked");
+    case LP_STORE_UNAVAILABLE:
+        return lp_respond_unavailable(r);
+    default:
+        return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
+                  "provisioned account %" APR_INT64_T_FMT " (%s@%s) by %s%s "
+                  "for client %s, user agent \"%s\"", account->id,
+                  ap_escape_logitem(r->pool, account->username),
+                  ap_escape_logitem(r->pool, account->domain),
+                  kind == LP_CLAIM_AUTH_TOKEN ? "auth token" : "token",
+                  cl.reset_password ? ", password reset" : "",
+                  r->useragent_ip,
+                  ua ? ap_escape_logitem(r->pool, ua) : "");
+    return lp_document_send_account(r, lp_base_url(r, location), account);
+}
+
+int lp_handler_provisioning(request_rec *r)
+{
+    const char *location;
+    lp_route route;
+
+    if (!r->handler || strcmp(r->handler, LP_HANDLER_PROVISIONING))
+        return DECLINED;
+    if (r->method_number != M_GET)          /* HEAD is M_GET too */
+        return lp_respond_method_not_allowed(r);
+    location = lp_location_of(r, LP_HANDLER_PROVISIONING);
+    route = location ? lp_route_parse(r->pool, r->uri + strlen(location))
+                     : (lp_route){ LP_ROUTE_NONE, NULL };
+
+    switch (route.kind) {
+    case LP_ROUTE_BASE:
+        if (header_missing(r))
+            break;
+        return lp_document_send_base(r, lp_base_url(r, location));
+    case LP_ROUTE_TOKEN:
+        if (header_missing(r))
+            break;
+        return claim(r, LP_CLAIM_PROVISIONING_TOKEN, route.token, location);
+    case LP_ROUTE_AUTH_TOKEN:
+        return claim(r, LP_CLAIM_AUTH_TOKEN, route.token, location);
+    default:
+        return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
+    }
+    return lp_respond_error(r, HTTP_BAD_REQUEST,
+                            "Missing x-linphone-provisioning header");
+}
+
+int lp_fixup_no_redirect(request_rec *r)
+{
+    /* mod_dir redirects a directory URL lacking its slash; a Linphone
+     * client does not follow redirects, and our URLs are not files. */
+    if (r->handler && (!strcmp(r->handler, LP_HANDLER_PROVISIONING)
+                       || !strcmp(r->handler, LP_HANDLER_WIZARD)))
+        r->finfo.filetype = APR_NOFILE;
+    return DECLINED;
+}

@@ -1,0 +1,122 @@
+/*
+ * lp_location — our handlers' locations and the URLs built from them.
+ *
+ * httpd does not tell a handler which <Location> mapped it, and the SPEC's
+ * URLs are relative to it (/sip/provisioning/{token}).  So at startup we read
+ * the core's <Location> sections of every server, evaluate their SetHandler
+ * (a constant string in practice) and keep the paths naming our handlers.
+ */
+#include "lp_location.h"
+
+#include "http_core.h"
+#include "http_log.h"
+#include "ap_expr.h"
+#include "apr_strings.h"
+#include <string.h>
+
+static const char *set_handler(apr_pool_t *ptemp, server_rec *s,
+                               const core_dir_config *d)
+{
+    ap_expr_eval_ctx_t ctx;
+    ap_regmatch_t pmatch[AP_MAX_REG_MATCH];
+    const char *err = NULL, *source = NULL, *result = NULL;
+
+    if (!d->expr_handler)
+        return d->handler;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.s = s;
+    ctx.p = ptemp;
+    ctx.err = &err;
+    ctx.info = d->expr_handler;
+    ctx.re_nmatch = AP_MAX_REG_MATCH;
+    ctx.re_pmatch = pmatch;
+    ctx.re_source = &source;
+    ctx.result_string = &result;
+    if (ap_expr_exec_ctx(&ctx) < 0 || err)
+        return NULL;
+    return result;
+}
+
+void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    for (; s; s = s->next) {
+        lp_server_conf *c = lp_server_conf_get(s);
+        core_server_config *core = ap_get_core_module_config(s->module_config);
+        ap_conf_vector_t **sec = (ap_conf_vector_t **)core->sec_url->elts;
+        int i;
+
+        c->locations = apr_array_make(pconf, 2, sizeof(lp_location));
+        for (i = 0; i < core->sec_url->nelts; i++) {
+            core_dir_config *d = ap_get_core_module_config(sec[i]);
+            const char *h;
+            lp_location *loc;
+            apr_size_t n;
+
+            if (d->r || !d->d || d->d_is_fnmatch)
+                continue;         /* regex and wildcard sections: fallback */
+            h = set_handler(ptemp, s, d);
+            if (!h || (strcmp(h, LP_HANDLER_PROVISIONING)
+                       && strcmp(h, LP_HANDLER_WIZARD)))
+                continue;
+            loc = apr_array_push(c->locations);
+            loc->handler = apr_pstrdup(pconf, h);
+            n = strlen(d->d);
+            while (n > 0 && d->d[n - 1] == '/')
+                n--;
+            loc->path = apr_pstrmemdup(pconf, d->d, n);
+        }
+    }
+}
+
+/* 1 when uri is `path` or below it, on a segment boundary. */
+static int under(const char *uri, const char *path)
+{
+    apr_size_t n = strlen(path);
+
+    return strncmp(uri, path, n) == 0 && (uri[n] == '\0' || uri[n] == '/');
+}
+
+const char *lp_location_of(request_rec *r, const char *handler)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const lp_location *locs = (const lp_location *)c->locations->elts;
+    const char *best = NULL, *seg;
+    const char *word = strcmp(handler, LP_HANDLER_WIZARD) ? "/provisioning"
+                                                          : "/wizard";
+    int i;
+
+    for (i = 0; i < c->locations->nelts; i++)
+        if (!strcmp(locs[i].handler, handler) && under(r->uri, locs[i].path)
+            && (!best || strlen(locs[i].path) > strlen(best)))
+            best = locs[i].path;
+    if (best)
+        return best;
+    for (seg = r->uri; (seg = strstr(seg, word)) != NULL; seg++)
+        if (under(seg, word))
+            return apr_pstrmemdup(r->pool, r->uri,
+                                  (apr_size_t)(seg - r->uri) + strlen(word));
+    return NULL;
+}
+
+const char *lp_base_url(request_rec *r, const char *location)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const char *slash;
+
+    if (c->base_url)
+        return c->base_url;
+    slash = strrchr(location, '/');
+    return ap_construct_url(r->pool,
+                            slash ? apr_pstrmemdup(r->pool, location,
+                                                   (apr_size_t)(slash - location))
+                                  : "",
+                            r);
+}
+
+const char *lp_provisioning_url(request_rec *r, const char *location)
+{
+    const char *slash = strrchr(location, '/');
+
+    return apr_pstrcat(r->pool, lp_base_url(r, location), slash ? slash : "",
+                       NULL);
+}

@@ -1,0 +1,53 @@
+/*
+ * lp_respond — responses of the handlers (see lp_respond.h).
+ */
+#include "lp_respond.h"
+
+#include "http_protocol.h"
+#include "apr_strings.h"
+
+#define RETRY_AFTER_SECONDS "5"
+
+int lp_respond_error(request_rec *r, int status, const char *message)
+{
+    r->status = status;
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_set_content_type(r, "text/plain; charset=utf-8");
+    ap_set_content_length(r, strlen(message) + 1);
+    if (!r->header_only) {
+        ap_rputs(message, r);
+        ap_rputc('\n', r);
+    }
+    return OK;
+}
+
+int lp_respond_unavailable(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Retry-After", RETRY_AFTER_SECONDS);
+    return lp_respond_error(r, HTTP_SERVICE_UNAVAILABLE,
+                            "Service temporarily unavailable");
+}
+
+int lp_respond_method_not_allowed(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
+    return lp_respond_error(r, HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
+}
+
+int lp_respond_body(request_rec *r, const char *content_type, int no_store,
+                    const struct iovec *parts, int nparts)
+{
+    apr_size_t len = 0;
+    int i;
+
+    for (i = 0; i < nparts; i++)
+        len += parts[i].iov_len;
+    ap_set_content_type(r, content_type);
+    if (no_store)
+        apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_set_content_length(r, len);
+    if (!r->header_only)
+        for (i = 0; i < nparts; i++)
+            ap_rwrite(parts[i].iov_base, (int)parts[i].iov_len, r);
+    return OK;
+}

@@ -1,0 +1,100 @@
+/*
+ * lp_sql — the SQL catalogue (see lp_sql.h).
+ */
+#include "lp_sql.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *label;
+    const char *sql;                         /* portable text */
+    const char *variant[LP_DIALECT_COUNT];   /* NULL: the portable text */
+} statement;
+
+static const statement catalogue[LP_SQL_COUNT] = {
+    [LP_SQL_TOKEN_FIND] = { "linphone_token_find",
+        "SELECT t.id, t.used, t.created_at, "
+        "(SELECT MAX(c.id) FROM provisioning_tokens c "
+        "  WHERE c.account_id = t.account_id AND NOT c.used), "
+        LP_SQL_ACCOUNT_COLUMNS
+        " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
+        " WHERE t.token = %s", { 0 } },
+    /* the winner of a race is the one request whose UPDATE changes a row */
+    [LP_SQL_TOKEN_CONSUME] = { "linphone_token_consume",
+        "UPDATE provisioning_tokens SET used = TRUE, ip = %s, "
+        "user_agent = %s, updated_at = %s WHERE id = %d AND NOT used",
+        { 0 } },
+    [LP_SQL_ACCOUNT_ACTIVATE] = { "linphone_account_activate",
+        "UPDATE accounts SET activated = TRUE, updated_at = %s "
+        "WHERE id = %d AND NOT activated", { 0 } },
+    [LP_SQL_AUTH_TOKEN_FIND] = { "linphone_auth_token_find",
+        "SELECT t.id, t.created_at, " LP_SQL_ACCOUNT_COLUMNS
+        " FROM auth_tokens t JOIN accounts a ON a.id = t.account_id"
+        " WHERE t.token = %s", { 0 } },
+    [LP_SQL_AUTH_TOKEN_DELETE] = { "linphone_auth_token_delete",
+        "DELETE FROM auth_tokens WHERE id = %d", { 0 } },
+    [LP_SQL_PASSWORDS_DELETE] = { "linphone_passwords_delete",
+        "DELETE FROM passwords WHERE account_id = %d", { 0 } },
+    [LP_SQL_PASSWORD_INSERT] = { "linphone_password_insert",
+        "INSERT INTO passwords (account_id, password, algorithm) "
+        "VALUES (%d, %s, %s)", { 0 } },
+    [LP_SQL_PASSWORDS_FIND] = { "linphone_passwords_find",
+        "SELECT password, algorithm FROM passwords WHERE account_id = %d "
+        "ORDER BY id", { 0 } },
+};
+
+lp_dialect lp_sql_dialect(const char *driver_name)
+{
+    if (driver_name && strcmp(driver_name, "pgsql") == 0)
+        return LP_DIALECT_PGSQL;
+    if (driver_name && strcmp(driver_name, "mysql") == 0)
+        return LP_DIALECT_MYSQL;
+    return LP_DIALECT_SQLITE3;
+}
+
+const char *lp_sql_label(lp_sql_id id)
+{
+    return catalogue[id].label;
+}
+
+const char *lp_sql_text(lp_sql_id id, lp_dialect dialect)
+{
+    const char *v = catalogue[id].variant[dialect];
+
+    return v ? v : catalogue[id].sql;
+}
+
+const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
+                           char *buf, int size)
+{
+    switch (dialect) {
+    case LP_DIALECT_PGSQL:
+        snprintf(buf, size, "SET lock_timeout = %d", lock_timeout_seconds * 1000);
+        break;
+    case LP_DIALECT_MYSQL:
+        snprintf(buf, size, "SET SESSION innodb_lock_wait_timeout = %d",
+                 lock_timeout_seconds > 0 ? lock_timeout_seconds : 1);
+        break;
+    default:
+        /* WAL makes synchronous=NORMAL durable across application crashes */
+        snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
+                 "PRAGMA synchronous = NORMAL", lock_timeout_seconds * 1000);
+        break;
+    }
+    return buf;
+}
+
+const char *lp_sql_begin(lp_dialect dialect)
+{
+    switch (dialect) {
+    case LP_DIALECT_PGSQL:
+        return "BEGIN";
+    case LP_DIALECT_MYSQL:
+        return "START TRANSACTION";
+    default:
+        /* take the write lock first: a deferred transaction that read first
+         * could not upgrade under concurrency (SQLITE_BUSY, not a wait) */
+        return "BEGIN IMMEDIATE";
+    }
+}

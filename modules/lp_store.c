@@ -1,0 +1,311 @@
+/*
+ * lp_store — accounts and tokens over mod_dbd (see lp_store.h).
+ *
+ * Statements are prepared once per database connection, on its first use
+ * by this module, and kept in the connection's own pool: a reconnected
+ * connection (database restarted) is a new pool and gets them again.  That
+ * is also where the per-driver variant and the lock wait are chosen, and it
+ * never disturbs other mod_dbd users of the same virtual host.
+ */
+#include "lp_store.h"
+#include "lp_sql.h"
+#include "lp_conf.h"
+#include "lp_crypto.h"
+#include "lp_text.h"
+
+#include "http_log.h"
+#include "apr_dbd.h"
+#include "mod_dbd.h"
+#include "apr_strings.h"
+#include "apr_optional.h"
+
+APLOG_USE_MODULE(linphone_provisioning);
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+
+#define CONN_KEY "linphone_provisioning_conn"
+
+typedef struct {
+    lp_dialect dialect;
+    apr_dbd_prepared_t *stmt[LP_SQL_COUNT];
+} lp_conn;
+
+typedef struct {
+    request_rec *r;
+    ap_dbd_t *dbd;
+    lp_conn *conn;
+} tx;
+
+int lp_store_init(void)
+{
+    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    return dbd_acquire ? 0 : -1;
+}
+
+/* The first line of a driver error: DETAIL lines can quote row data. */
+static const char *driver_error(request_rec *r, ap_dbd_t *dbd, int rv)
+{
+    const char *e = apr_dbd_error(dbd->driver, dbd->handle, rv);
+
+    if (!e)
+        return "(no message)";
+    return apr_pstrndup(r->pool, e, strcspn(e, "\r\n"));
+}
+
+static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
+{
+    lp_server_conf *sc = lp_server_conf_get(r->server);
+    lp_conn *c;
+    char buf[160];
+    char *session, *line, *state;
+    int i, rv, nrows;
+
+    apr_pool_userdata_get((void **)&c, CONN_KEY, dbd->pool);
+    if (c)
+        return c;
+    c = apr_pcalloc(dbd->pool, sizeof *c);
+    c->dialect = lp_sql_dialect(apr_dbd_name(dbd->driver));
+    session = apr_pstrdup(r->pool, lp_sql_session(c->dialect, sc->db_timeout,
+                                                  buf, sizeof buf));
+    for (line = apr_strtok(session, "\n", &state); line;
+         line = apr_strtok(NULL, "\n", &state)) {
+        rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, line);
+        if (rv) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0101)
+                          "database session setup failed: %s",
+                          driver_error(r, dbd, rv));
+            return NULL;
+        }
+    }
+    for (i = 0; i < LP_SQL_COUNT; i++) {
+        rv = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle,
+                             lp_sql_text(i, c->dialect), lp_sql_label(i),
+                             &c->stmt[i]);
+        if (rv) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0102)
+                          "cannot prepare statement %s: %s (is the schema "
+                          "installed?)", lp_sql_label(i),
+                          driver_error(r, dbd, rv));
+            return NULL;
+        }
+    }
+    apr_pool_userdata_set(c, CONN_KEY, apr_pool_cleanup_null, dbd->pool);
+    return c;
+}
+
+static int failed(tx *t, const char *what, int rv)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0103)
+                  "statement %s failed: %s", what,
+                  driver_error(t->r, t->dbd, rv));
+    return -1;
+}
+
+static int plain(tx *t, const char *sql)
+{
+    int nrows = 0;
+    int rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows, sql);
+
+    return rv ? failed(t, sql, rv) : 0;
+}
+
+/* Runs a write statement; returns the affected rows, or -1. */
+static int write_rows(tx *t, lp_sql_id id, int nargs, const char **args)
+{
+    int nrows = 0;
+    int rv = apr_dbd_pquery(t->dbd->driver, t->r->pool, t->dbd->handle,
+                            &nrows, t->conn->stmt[id], nargs, args);
+
+    return rv ? failed(t, lp_sql_label(id), rv) : nrows;
+}
+
+/* Runs a query; *rows holds every row as an array of pool strings
+ * (NULL for SQL NULL).  Returns 0, or -1. */
+static int read_rows(tx *t, lp_sql_id id, int nargs, const char **args,
+                     apr_array_header_t **rows)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_pool_t *p = t->r->pool;
+    int rv, ncols, i;
+
+    rv = apr_dbd_pselect(t->dbd->driver, p, t->dbd->handle, &res,
+                         t->conn->stmt[id], 1, nargs, args);
+    if (rv)
+        return failed(t, lp_sql_label(id), rv);
+    ncols = apr_dbd_num_cols(t->dbd->driver, res);
+    *rows = apr_array_make(p, 2, sizeof(const char **));
+    while (apr_dbd_get_row(t->dbd->driver, p, res, &row, -1) == 0) {
+        const char **values = apr_pcalloc(p, ncols * sizeof *values);
+
+        for (i = 0; i < ncols; i++) {
+            const char *v = apr_dbd_get_entry(t->dbd->driver, row, i);
+            values[i] = v ? apr_pstrdup(p, v) : NULL;
+        }
+        APR_ARRAY_PUSH(*rows, const char **) = values;
+    }
+    return 0;
+}
+
+static linphone_account *account_from(apr_pool_t *p, const char **v)
+{
+    linphone_account *a = apr_pcalloc(p, sizeof *a);
+
+    a->id = apr_atoi64(v[0]);
+    a->username = v[1] ? v[1] : "";
+    a->domain = v[2] ? v[2] : "";
+    a->display_name = v[3];
+    a->email = v[4];
+    a->activated = lp_bool_parse(v[5]) == 1;
+    a->blocked = lp_bool_parse(v[6]) == 1;
+    return a;
+}
+
+/* 1 when `created_at` plus `lifetime` is in the past (or unreadable). */
+static int expired(const char *created_at, apr_interval_time_t lifetime)
+{
+    apr_time_t t;
+
+    if (lifetime <= 0)
+        return 0;
+    if (lp_time_parse(created_at, &t) != 0)
+        return 1;
+    return t + lifetime < apr_time_now();
+}
+
+/* The token part of a claim; on LP_STORE_OK *account is set. */
+static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
+                                   linphone_account **account)
+{
+    apr_pool_t *p = t->r->pool;
+    apr_array_header_t *rows;
+    const char **v;
+    const char *args[4];
+    int n;
+
+    args[0] = cl->token;
+    if (cl->kind == LP_CLAIM_PROVISIONING_TOKEN) {
+        if (read_rows(t, LP_SQL_TOKEN_FIND, 1, args, &rows))
+            return LP_STORE_UNAVAILABLE;
+        if (rows->nelts != 1)
+            return LP_STORE_NOT_FOUND;
+        v = APR_ARRAY_IDX(rows, 0, const char **);
+        /* used, or not the account's newest unused token */
+        if (lp_bool_parse(v[1]) != 0 || !v[3] || strcmp(v[0], v[3]))
+            return LP_STORE_NOT_FOUND;
+        if (expired(v[2], cl->lifetime))
+            return LP_STORE_EXPIRED;
+        *account = account_from(p, v + 4);
+        if ((*account)->blocked)
+            return LP_STORE_BLOCKED;
+        args[0] = cl->ip;
+        args[1] = cl->user_agent;
+        args[2] = now;
+        args[3] = v[0];
+        n = write_rows(t, LP_SQL_TOKEN_CONSUME, 4, args);
+        if (n < 0)
+            return LP_STORE_UNAVAILABLE;
+        if (n != 1)
+            return LP_STORE_NOT_FOUND;          /* another request won */
+        args[0] = now;
+        args[1] = v[4];
+        if (write_rows(t, LP_SQL_ACCOUNT_ACTIVATE, 2, args) < 0)
+            return LP_STORE_UNAVAILABLE;
+        (*account)->activated = 1;
+        return LP_STORE_OK;
+    }
+
+    if (read_rows(t, LP_SQL_AUTH_TOKEN_FIND, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    v = APR_ARRAY_IDX(rows, 0, const char **);
+    if (expired(v[1], cl->lifetime))
+        return LP_STORE_NOT_FOUND;
+    *account = account_from(p, v + 2);
+    if ((*account)->blocked)
+        return LP_STORE_BLOCKED;
+    args[0] = v[0];
+    n = write_rows(t, LP_SQL_AUTH_TOKEN_DELETE, 1, args);
+    if (n < 0)
+        return LP_STORE_UNAVAILABLE;
+    return n == 1 ? LP_STORE_OK : LP_STORE_NOT_FOUND;
+}
+
+/* Replaces every password of the account by one fresh HA1 row. */
+static lp_store_status reset_password(tx *t, const lp_claim *cl,
+                                      const linphone_account *a)
+{
+    apr_pool_t *p = t->r->pool;
+    const char *id = apr_psprintf(p, "%" APR_INT64_T_FMT, a->id);
+    const char *password, *ha1;
+    const char *args[3];
+
+    if (lp_random_password(p, &password) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0104)
+                      "no random source for the new password");
+        return LP_STORE_UNAVAILABLE;
+    }
+    ha1 = lp_ha1(p, cl->algorithm, a->username, a->realm, password);
+    args[0] = id;
+    if (write_rows(t, LP_SQL_PASSWORDS_DELETE, 1, args) < 0)
+        return LP_STORE_UNAVAILABLE;
+    args[1] = ha1;
+    args[2] = cl->algorithm;
+    if (write_rows(t, LP_SQL_PASSWORD_INSERT, 3, args) < 0)
+        return LP_STORE_UNAVAILABLE;
+    return LP_STORE_OK;
+}
+
+static lp_store_status load_passwords(tx *t, linphone_account *a)
+{
+    apr_array_header_t *rows;
+    const char *args[1];
+    int i;
+
+    args[0] = apr_psprintf(t->r->pool, "%" APR_INT64_T_FMT, a->id);
+    if (read_rows(t, LP_SQL_PASSWORDS_FIND, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    a->passwords = apr_array_make(t->r->pool, rows->nelts,
+                                  sizeof(linphone_password));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(rows, i, const char **);
+        linphone_password *pw = apr_array_push(a->passwords);
+
+        pw->password = v[0] ? v[0] : "";
+        pw->algorithm = v[1] ? v[1] : "MD5";
+    }
+    return LP_STORE_OK;
+}
+
+lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
+                               linphone_account **account)
+{
+    tx t = { r, NULL, NULL };
+    const char *now = lp_time_format(r->pool, apr_time_now());
+    lp_store_status st;
+
+    t.dbd = dbd_acquire(r);
+    if (!t.dbd) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
+                      "no database connection (see mod_dbd's messages)");
+        return LP_STORE_UNAVAILABLE;
+    }
+    t.conn = conn_setup(r, t.dbd);
+    if (!t.conn || plain(&t, lp_sql_begin(t.conn->dialect)))
+        return LP_STORE_UNAVAILABLE;
+
+    st = claim_token(&t, cl, now, account);
+    if (st == LP_STORE_OK) {
+        (*account)->realm = cl->realm ? cl->realm : (*account)->domain;
+        if (cl->reset_password)
+            st = reset_password(&t, cl, *account);
+    }
+    if (st == LP_STORE_OK)
+        st = load_passwords(&t, *account);
+    if (st == LP_STORE_OK && plain(&t, LP_SQL_COMMIT))
+        st = LP_STORE_UNAVAILABLE;
+    if (st != LP_STORE_OK && plain(&t, LP_SQL_ROLLBACK))
+        st = LP_STORE_UNAVAILABLE;
+    return st;
+}

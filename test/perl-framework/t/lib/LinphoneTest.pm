@@ -1,0 +1,279 @@
+package LinphoneTest;
+
+# Fixtures and helpers for the mod_linphone_provisioning Apache::Test suite.
+#
+# The databases are created by test/run-tests.sh from conf/schema/sqlite3.sql
+# in t/db/ (main.sqlite for every virtual host, fail.sqlite for lp_dbfail).
+# Apache writes to them while the tests run, so every handle gets a busy
+# timeout.  Values are passed to SQLite as bytes: callers encode text
+# themselves (see utf8()), which also lets hostile.t store invalid UTF-8.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use DBI;
+use POSIX ();
+use Encode ();
+use Digest::MD5 ();
+use Digest::SHA ();
+use XML::LibXML;
+use HTTP::Request ();
+use Test::More ();
+use Apache::Test ();
+use Apache::TestRequest ();
+
+our @EXPORT = qw(
+    LP_NS db_file dbh utc_ts uniq random_token utf8 ha1
+    create_account create_password create_provisioning_token create_auth_token
+    fetch_account fetch_passwords fetch_provisioning_token fetch_auth_token
+    parse_doc doc_sections doc_entry doc_entries section_entries all_entries
+    hget hrequest status_is is_4xx is_plain_error lp_header loopback_ip
+);
+
+use constant LP_NS => 'http://www.linphone.org/xsds/lpconfig.xsd';
+
+# Linphone clients never follow redirects, neither do we: a redirect must
+# show up as a failure, not be silently followed by LWP.
+$Apache::TestRequest::RedirectOK = 0;
+
+# The header a liblinphone >= 5.3 client sends.
+sub lp_header { ('x-linphone-provisioning' => 'true') }
+
+sub db_file {
+    my $name = shift || 'main';
+    my $t_dir = Apache::Test::vars('t_dir');
+    return "$t_dir/db/$name.sqlite";
+}
+
+my %dbh;
+sub dbh {
+    my $name = shift || 'main';
+    return $dbh{$name} if $dbh{$name} && $dbh{$name}->ping;
+    my $file = db_file($name);
+    die "missing database $file (run test/run-tests.sh)\n" unless -e $file;
+    my $dbh = DBI->connect("dbi:SQLite:dbname=$file", '', '',
+                           { RaiseError => 1, PrintError => 0,
+                             AutoCommit => 1, sqlite_unicode => 0 });
+    $dbh->sqlite_busy_timeout(5000);
+    return $dbh{$name} = $dbh;
+}
+
+# UTC timestamp 'YYYY-MM-DD HH:MM:SS', $offset seconds from now (negative:
+# in the past).
+sub utc_ts {
+    my $offset = shift || 0;
+    return POSIX::strftime('%Y-%m-%d %H:%M:%S', gmtime(time + $offset));
+}
+
+# Unique names: every .t shares main.sqlite and (username, domain) is unique.
+my $counter = 0;
+sub uniq {
+    my $prefix = shift || 'u';
+    $counter++;
+    return "${prefix}_$$" . "_$counter" . '_' . int(rand(1e6));
+}
+
+sub random_token {
+    my $len = shift || 32;
+    my @c = ('a'..'z', 'A'..'Z', '0'..'9');
+    return join '', map { $c[rand @c] } 1 .. $len;
+}
+
+sub utf8 { Encode::encode('UTF-8', shift) }
+
+sub ha1 {
+    my($algo, $user, $realm, $pass) = @_;
+    my $s = "$user:$realm:$pass";
+    return $algo eq 'MD5' ? Digest::MD5::md5_hex($s) : Digest::SHA::sha256_hex($s);
+}
+
+# create_account(username, domain, display_name,
+#                passwords => [[hash, algo], ...], activated => 0, blocked => 0,
+#                db => 'main')  -> account id
+sub create_account {
+    my($username, $domain, $display_name, %o) = @_;
+    my $dbh = dbh($o{db});
+    my $now = utc_ts();
+    $dbh->do('INSERT INTO accounts (username, domain, display_name, activated,'
+             . ' blocked, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+             undef, $username, $domain, $display_name,
+             $o{activated} ? 1 : 0, $o{blocked} ? 1 : 0, $now, $now);
+    my $id = $dbh->sqlite_last_insert_rowid;
+    create_password($id, @$_, db => $o{db}) for @{ $o{passwords} || [] };
+    return $id;
+}
+
+sub create_password {
+    my($account_id, $hash, $algo, %o) = @_;
+    dbh($o{db})->do('INSERT INTO passwords (account_id, password, algorithm)'
+                    . ' VALUES (?, ?, ?)', undef, $account_id, $hash, $algo);
+}
+
+# create_provisioning_token(account_id, token, used, created_at, db => ...)
+# token defaults to a random one, created_at to now.  Returns the token.
+sub create_provisioning_token {
+    my($account_id, $token, $used, $created_at, %o) = @_;
+    $token      = random_token() unless defined $token;
+    $created_at = utc_ts()       unless defined $created_at;
+    dbh($o{db})->do('INSERT INTO provisioning_tokens (account_id, token, used,'
+                    . ' created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+                    undef, $account_id, $token, $used ? 1 : 0,
+                    $created_at, $created_at);
+    return $token;
+}
+
+# create_auth_token(account_id_or_undef, token, created_at, db => ...)
+sub create_auth_token {
+    my($account_id, $token, $created_at, %o) = @_;
+    $token      = random_token() unless defined $token;
+    $created_at = utc_ts()       unless defined $created_at;
+    dbh($o{db})->do('INSERT INTO auth_tokens (account_id, token, created_at,'
+                    . ' updated_at) VALUES (?, ?, ?, ?)',
+                    undef, $account_id, $token, $created_at, $created_at);
+    return $token;
+}
+
+sub fetch_account {
+    my($id, %o) = @_;
+    return dbh($o{db})->selectrow_hashref(
+        'SELECT * FROM accounts WHERE id = ?', undef, $id);
+}
+
+sub fetch_passwords {
+    my($account_id, %o) = @_;
+    return dbh($o{db})->selectall_arrayref(
+        'SELECT * FROM passwords WHERE account_id = ? ORDER BY id',
+        { Slice => {} }, $account_id);
+}
+
+sub fetch_provisioning_token {
+    my($token, %o) = @_;
+    return dbh($o{db})->selectrow_hashref(
+        'SELECT * FROM provisioning_tokens WHERE token = ?', undef, $token);
+}
+
+sub fetch_auth_token {
+    my($token, %o) = @_;
+    return dbh($o{db})->selectrow_hashref(
+        'SELECT * FROM auth_tokens WHERE token = ?', undef, $token);
+}
+
+# --- HTTP -----------------------------------------------------------------
+
+# hget($path, %headers): GET through Apache::TestRequest (current module /
+# vhost), never following redirects.
+sub hget {
+    my($path, @headers) = @_;
+    return Apache::TestRequest::GET($path, @headers);
+}
+
+# hrequest($method, $path, %headers): any method (DELETE, PATCH, ...).
+sub hrequest {
+    my($method, $path, @headers) = @_;
+    my $url = Apache::TestRequest::resolve_url($path);
+    return Apache::TestRequest::user_agent()->request(
+        HTTP::Request->new($method => $url, [@headers]));
+}
+
+# status_is($res, 200, $name): is() on the status, with the response shown
+# when it fails.
+sub status_is {
+    my($res, $code, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $ok = Test::More::is($res->code, $code, $name);
+    Test::More::diag(_show($res)) unless $ok;
+    return $ok;
+}
+
+# is_4xx($res, $name): a client error, never a 5xx (nor a success).
+sub is_4xx {
+    my($res, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $ok = Test::More::ok($res->code >= 400 && $res->code < 500,
+                            "$name (got " . $res->code . ')');
+    Test::More::diag(_show($res)) unless $ok;
+    return $ok;
+}
+
+sub _show {
+    my $res = shift;
+    my $req = $res->request;
+    my $s = ($req ? $req->method . ' ' . substr($req->uri, 0, 200) . "\n" : '')
+          . $res->status_line . "\n" . $res->headers->as_string;
+    my $body = substr($res->content // '', 0, 400);
+    return $s . "\n" . $body;
+}
+
+# The client address Apache sees for this test client.
+sub loopback_ip { qr/^(?:127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/ }
+
+# True when $res is one of the module's own error responses: short plain
+# text, no HTML, no SQL, no file path.
+sub is_plain_error {
+    my $res = shift;
+    my $ct   = $res->header('Content-Type') || '';
+    my $body = $res->content;
+    return 0 unless $ct =~ m{^text/plain}i;
+    return 0 if length($body) > 512;
+    return 0 if $body =~ m{<html|<!DOCTYPE|<body}i;
+    return 0 if $body =~ m{\b(SELECT|UPDATE|INSERT|DELETE)\b.*\b(FROM|SET|INTO|WHERE)\b}i;
+    return 0 if $body =~ m{/(?:tmp|var|usr|etc|work|home)/|\.sqlite|\.c:\d+};
+    return 1;
+}
+
+# --- XML ------------------------------------------------------------------
+
+# parse_doc($res) -> XML::LibXML::Document, or undef (with $@ set).
+sub parse_doc {
+    my $res = shift;
+    my $doc = eval { XML::LibXML->load_xml(string => $res->content) };
+    return $doc;
+}
+
+sub _xpc {
+    my $doc = shift;
+    my $xpc = XML::LibXML::XPathContext->new($doc);
+    $xpc->registerNs(lp => LP_NS);
+    return $xpc;
+}
+
+# List of section names, in document order.
+sub doc_sections {
+    my $doc = shift;
+    return map { $_->getAttribute('name') }
+           _xpc($doc)->findnodes('/lp:config/lp:section');
+}
+
+# Entry element(s) named $name in section $section (list context: all of
+# them; scalar: the first one's text or undef).
+sub doc_entries {
+    my($doc, $section, $name) = @_;
+    return _xpc($doc)->findnodes(
+        "/lp:config/lp:section[\@name='$section']/lp:entry[\@name='$name']");
+}
+
+sub doc_entry {
+    my($doc, $section, $name) = @_;
+    my($node) = doc_entries($doc, $section, $name);
+    return $node ? $node->textContent : undef;
+}
+
+# All entry elements of the document.
+sub all_entries {
+    my $doc = shift;
+    return _xpc($doc)->findnodes('/lp:config/lp:section/lp:entry');
+}
+
+# { name => value } of one section (first section of that name).
+sub section_entries {
+    my($doc, $section) = @_;
+    my %h;
+    for my $e (_xpc($doc)->findnodes(
+                   "/lp:config/lp:section[\@name='$section'][1]/lp:entry")) {
+        $h{ $e->getAttribute('name') } = $e->textContent;
+    }
+    return \%h;
+}
+
+1;
