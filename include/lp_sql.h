@@ -41,6 +41,9 @@ const char *lp_sql_text(lp_sql_id id, lp_dialect dialect);
  * and transaction control. */
 const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
                            char *buf, int size);
+/* 1 when session statements answer with a row (SQLite's PRAGMAs do), so
+ * they must be run as queries, not commands. */
+int lp_sql_session_returns_rows(lp_dialect dialect);
 const char *lp_sql_begin(lp_dialect dialect);
 #define LP_SQL_COMMIT "COMMIT"
 #define LP_SQL_ROLLBACK "ROLLBACK"

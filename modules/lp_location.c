@@ -14,27 +14,36 @@
 #include "apr_strings.h"
 #include <string.h>
 
+/* SetHandler is an ap_expr, and ap_expr evaluates against a request: a
+ * blank one stands in for it (a constant string touches none of it). */
 static const char *set_handler(apr_pool_t *ptemp, server_rec *s,
+                               ap_conf_vector_t *section,
                                const core_dir_config *d)
 {
-    ap_expr_eval_ctx_t ctx;
-    ap_regmatch_t pmatch[AP_MAX_REG_MATCH];
-    const char *err = NULL, *source = NULL, *result = NULL;
+    request_rec *r;
+    conn_rec *c;
+    const char *err = NULL, *result;
 
     if (!d->expr_handler)
         return d->handler;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.s = s;
-    ctx.p = ptemp;
-    ctx.err = &err;
-    ctx.info = d->expr_handler;
-    ctx.re_nmatch = AP_MAX_REG_MATCH;
-    ctx.re_pmatch = pmatch;
-    ctx.re_source = &source;
-    ctx.result_string = &result;
-    if (ap_expr_exec_ctx(&ctx) < 0 || err)
-        return NULL;
-    return result;
+    c = apr_pcalloc(ptemp, sizeof *c);
+    c->pool = ptemp;
+    c->base_server = s;
+    c->notes = apr_table_make(ptemp, 1);
+    r = apr_pcalloc(ptemp, sizeof *r);
+    r->pool = ptemp;
+    r->server = s;
+    r->connection = c;
+    r->per_dir_config = section;
+    r->headers_in = apr_table_make(ptemp, 1);
+    r->headers_out = apr_table_make(ptemp, 1);
+    r->err_headers_out = apr_table_make(ptemp, 1);
+    r->subprocess_env = apr_table_make(ptemp, 1);
+    r->notes = apr_table_make(ptemp, 1);
+    r->method = "GET";
+    r->uri = r->unparsed_uri = d->d;
+    result = ap_expr_str_exec(r, d->expr_handler, &err);
+    return err ? NULL : result;
 }
 
 void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
@@ -54,7 +63,7 @@ void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 
             if (d->r || !d->d || d->d_is_fnmatch)
                 continue;         /* regex and wildcard sections: fallback */
-            h = set_handler(ptemp, s, d);
+            h = set_handler(ptemp, s, sec[i], d);
             if (!h || (strcmp(h, LP_HANDLER_PROVISIONING)
                        && strcmp(h, LP_HANDLER_WIZARD)))
                 continue;

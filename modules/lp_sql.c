@@ -85,6 +85,11 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
     return buf;
 }
 
+int lp_sql_session_returns_rows(lp_dialect dialect)
+{
+    return dialect == LP_DIALECT_SQLITE3;
+}
+
 const char *lp_sql_begin(lp_dialect dialect)
 {
     switch (dialect) {

@@ -69,7 +69,19 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
                                                   buf, sizeof buf));
     for (line = apr_strtok(session, "\n", &state); line;
          line = apr_strtok(NULL, "\n", &state)) {
-        rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, line);
+        if (lp_sql_session_returns_rows(c->dialect)) {
+            apr_dbd_results_t *res = NULL;
+            apr_dbd_row_t *row = NULL;
+
+            rv = apr_dbd_select(dbd->driver, r->pool, dbd->handle, &res,
+                                line, 1);
+            while (!rv && apr_dbd_get_row(dbd->driver, r->pool, res, &row,
+                                          -1) == 0)
+                ;
+        }
+        else {
+            rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, line);
+        }
         if (rv) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0101)
                           "database session setup failed: %s",

@@ -11,6 +11,7 @@ use Apache::TestRequest;
 use LinphoneTest;
 
 my $domain = 'example.org';
+binmode(Test::More->builder->$_, ':encoding(UTF-8)') for qw(output failure_output todo_output);
 
 # Display names stored as valid UTF-8: exact reg_identity expected.
 my @display = (

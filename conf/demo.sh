@@ -1,0 +1,118 @@
+#!/bin/sh
+# `make -f Makefile.apxs demo`: a self-contained Apache on 127.0.0.1:8080
+# serving the provisioning flow from a fresh SQLite database (demo accounts
+# from conf/demo-data.sql, fresh tokens).  Everything lives in build/demo;
+# the system's /etc/apache2 is not touched.  Ctrl-C (or `make -f
+# Makefile.apxs demo-stop`) stops it.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+root="$top/build/demo"
+port="${DEMO_PORT:-8080}"
+
+case "${1:-start}" in
+stop)
+    if [ -f "$root/run/httpd.pid" ]; then
+        kill "$(cat "$root/run/httpd.pid")" && echo "demo stopped"
+    else
+        echo "no demo running"
+    fi
+    exit 0 ;;
+esac
+
+sh "$top/conf/install-deps.sh" apache2 apache2-dev libapr1-dev libaprutil1-dev \
+    libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev pkg-config sqlite3 curl
+make -s -C "$top" -f Makefile.apxs >/dev/null
+
+rm -rf "$root"
+mkdir -p "$root/db" "$root/logs" "$root/run"
+db="$root/db/demo.sqlite"
+token() { tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24; }
+t_alice=$(token); t_bob=$(token); t_carol=$(token); t_auth=$(token)
+now=$(date -u '+%Y-%m-%d %H:%M:%S')
+{
+    cat "$top/conf/schema/sqlite3.sql" "$top/conf/demo-data.sql"
+    echo "INSERT INTO provisioning_tokens (account_id, token, used, created_at, updated_at) VALUES
+      (1, '$t_alice', 0, '$now', '$now'), (2, '$t_bob', 0, '$now', '$now'),
+      (3, '$t_carol', 0, '$now', '$now');"
+    echo "INSERT INTO auth_tokens (account_id, token, created_at, updated_at) VALUES
+      (1, '$t_auth', '$now', '$now');"
+} | sqlite3 "$db" >/dev/null
+
+moddir=$(apxs -q LIBEXECDIR)
+user_lines=""
+if [ "$(id -u)" -eq 0 ]; then
+    # children run as www-data: SQLite writes the file and its WAL beside it
+    chown -R www-data:www-data "$root/db"
+    user_lines="User www-data
+Group www-data"
+fi
+cat > "$root/httpd.conf" <<CONF
+ServerRoot "$root"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$root/run/httpd.pid"
+DefaultRuntimeDir "$root/run"
+ErrorLog "$root/logs/error.log"
+LogLevel warn linphone_provisioning:info
+$user_lines
+<IfModule !mpm_event_module>
+    LoadModule mpm_event_module $moddir/mod_mpm_event.so
+</IfModule>
+<IfModule !authz_core_module>
+    LoadModule authz_core_module $moddir/mod_authz_core.so
+</IfModule>
+<IfModule !log_config_module>
+    LoadModule log_config_module $moddir/mod_log_config.so
+</IfModule>
+<IfModule !dbd_module>
+    LoadModule dbd_module $moddir/mod_dbd.so
+</IfModule>
+LoadModule linphone_provisioning_module $top/.libs/mod_linphone_provisioning.so
+LogFormat "%h \"%r\" %>s %b \"%{User-Agent}i\"" demo
+CustomLog "$root/logs/access.log" demo
+DocumentRoot "$root"
+
+DBDriver sqlite3
+DBDParams "$db"
+LinphoneProvisioningRC "$top/conf/linphone.rc"
+LinphoneProvisioningVcardListURL none
+<Location "/provisioning">
+    SetHandler linphone-provisioning
+</Location>
+CONF
+
+apache2 -f "$root/httpd.conf" -DFOREGROUND &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; echo; echo "demo stopped"; exit 0' INT TERM
+base="http://127.0.0.1:$port/provisioning"
+i=0
+until curl -s -o /dev/null "$base" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 50 ] || ! kill -0 $pid 2>/dev/null; then
+        echo "Apache did not start; see $root/logs/error.log:" >&2
+        tail -5 "$root/logs/error.log" >&2 2>/dev/null
+        exit 1
+    fi
+    sleep 0.2
+done
+cat <<MSG
+
+mod_linphone_provisioning demo on http://127.0.0.1:$port  (database: $db)
+
+  The base document (no account):
+    curl -H 'x-linphone-provisioning: 1' $base
+
+  Provision alice with her token (works once), then again (404):
+    curl -H 'x-linphone-provisioning: 1' $base/$t_alice
+
+  Provision bob and reset his password (a new MD5/SHA-256 HA1 is stored):
+    curl -H 'x-linphone-provisioning: 1' '$base/$t_bob?reset_password'
+
+  Provision carol (clear-text password), and alice by auth token:
+    curl -H 'x-linphone-provisioning: 1' $base/$t_carol
+    curl $base/auth_token/$t_auth
+
+  Logs: $root/logs/   Stop: Ctrl-C or make -f Makefile.apxs demo-stop
+
+MSG
+wait $pid

@@ -1,0 +1,61 @@
+# Database unreachable: 503 with Retry-After, nothing half-written, and the
+# next request after the database is back succeeds (lp_dbfail: fail.sqlite,
+# DBDPersist Off).
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest;
+use LinphoneTest;
+
+# chmod 000 does not lock root out.
+plan tests => 13, need { 'running as non-root' => $> != 0 };
+
+my $db   = 'fail';
+my $file = db_file($db);
+my $domain = 'example.org';
+
+my $user = uniq('dbf');
+my $id   = create_account($user, $domain, 'DB Fail', db => $db);
+my $t1   = create_provisioning_token($id, undef, 0, utc_ts(-60), db => $db);
+my $t2   = create_provisioning_token($id, undef, 0, utc_ts(), db => $db);
+my $at   = create_auth_token($id, undef, undef, db => $db);
+
+Apache::TestRequest::module('lp_dbfail');
+
+# Sanity: the vhost works while the file is readable.  t1 is not the
+# current token (t2 is newer): 404 proves a working query.
+my $res = hget("/provisioning/$t1", lp_header);
+status_is($res, 404, 'database up: older token 404 (query ran)');
+
+my $mode = (stat $file)[2] & 07777;
+chmod 0000, $file or die "chmod $file: $!";
+my $ok = eval {
+    $res = hget("/provisioning/$t2", lp_header);
+    status_is($res, 503, 'database unreadable: 503 on a provisioning token');
+    ok(defined $res->header('Retry-After'), 'Retry-After header');
+    like($res->header('Retry-After') // '', qr/^\d+$/, 'Retry-After is a number of seconds');
+    ok(is_plain_error($res), '503 body is short plain text, no path') or diag($res->as_string);
+
+    $res = hget("/provisioning/auth_token/$at");
+    status_is($res, 503, 'database unreadable: 503 on an auth token');
+    ok(defined $res->header('Retry-After'), 'Retry-After header');
+
+    # A second failure in a row is still a clean 503 (no crash, no hang).
+    status_is(hget("/provisioning/$t2?reset_password", lp_header), 503, 'still 503');
+    1;
+};
+chmod $mode, $file or die "chmod $file: $!";
+die $@ unless $ok;
+
+# Back: nothing was consumed while the database was away.
+$res = hget("/provisioning/$t2", lp_header);
+status_is($res, 200, 'database back: 200');
+my $doc = parse_doc($res);
+is($doc ? doc_entry($doc, 'proxy_0', 'reg_identity') : undef,
+   qq{"DB Fail" <sip:$user\@$domain>}, 'account document');
+is(fetch_provisioning_token($t2, db => $db)->{used}, 1, 'token consumed now');
+status_is(hget("/provisioning/auth_token/$at"), 200, 'auth token still valid: 200');
+ok(!defined fetch_auth_token($at, db => $db), 'auth token deleted');
