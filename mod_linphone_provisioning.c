@@ -10,6 +10,7 @@
 #include "http_config.h"
 #include "http_log.h"
 #include "http_request.h"
+#include "http_protocol.h"
 #include "ap_mpm.h"
 #include "apr_strings.h"
 
@@ -19,6 +20,9 @@
 #include "lp_handlers.h"
 #include "lp_location.h"
 #include "lp_store.h"
+#include "lp_auth.h"
+#include "lp_nonce_cache.h"
+#include "lp_respond.h"
 
 #include <libxml/parser.h>
 
@@ -56,8 +60,34 @@ static const command_rec lp_cmds[] = {
     AP_INIT_TAKE1("LinphoneProvisioningDBTimeout", lp_set_seconds,
                   SERVER_INT(db_timeout), RSRC_CONF,
                   "longest wait for a database lock, in seconds (default 3)"),
+    AP_INIT_ITERATE("LinphoneDigestAlgorithms", lp_set_digest_algorithms,
+                    NULL, RSRC_CONF,
+                    "digest algorithms offered: MD5 and/or SHA-256"),
+    AP_INIT_TAKE1("LinphoneDigestNonceLifetime", lp_set_seconds,
+                  SERVER_INT(nonce_lifetime), RSRC_CONF,
+                  "digest nonce validity in seconds (default 300)"),
+    AP_INIT_TAKE1("LinphoneDigestNonceCache", lp_set_nonce_cache, NULL,
+                  RSRC_CONF, "socache provider[:args] for nonce counts "
+                  "(default shmcb)"),
+    AP_INIT_TAKE1("LinphoneDigestSecret", lp_set_secret, NULL, RSRC_CONF,
+                  "file holding the nonce signing secret (default: random "
+                  "per start)"),
+    AP_INIT_FLAG("LinphoneAuthAPIKey", ap_set_flag_slot, DIR_INT(api_key),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default): AuthType Linphone accepts x-api-key"),
     { NULL }
 };
+
+static int lp_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                         apr_pool_t *ptemp)
+{
+    return lp_nonce_cache_pre_config(pconf);
+}
+
+static void lp_child_init(apr_pool_t *p, server_rec *s)
+{
+    lp_nonce_cache_child_init(p, s);
+}
 
 static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
@@ -72,14 +102,22 @@ static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     lp_conf_post_config(pconf, ptemp, s);
     lp_locations_find(pconf, ptemp, s);
     lp_document_prerender(pconf, s);
-    return OK;
+    return lp_nonce_cache_post_config(pconf, ptemp, s);
 }
 
 static void lp_register_hooks(apr_pool_t *p)
 {
     static const char *const after_dbd[] = { "mod_dbd.c", NULL };
 
+    ap_hook_pre_config(lp_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(lp_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(lp_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_authn(lp_auth_check_user_id, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_insert_error_filter(lp_insert_plain_error_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
+    ap_register_output_filter(LP_PLAIN_ERROR_FILTER, lp_plain_error_filter,
+                              NULL, AP_FTYPE_RESOURCE);
     ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);
 }

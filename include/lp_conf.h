@@ -7,6 +7,9 @@
 
 #include "httpd.h"
 #include "http_config.h"
+#include "ap_socache.h"
+#include "apr_global_mutex.h"
+#include "lp_digest.h"
 #include <libxml/tree.h>
 
 #define LP_UNSET (-1)
@@ -23,6 +26,17 @@ typedef struct {
     apr_size_t tail_len;
     int slot;
 } lp_prerendered;
+
+#define LP_ALG_MD5 1
+#define LP_ALG_SHA256 2
+
+/* The socache holding the highest nonce count seen per digest nonce. */
+typedef struct {
+    const char *spec;                 /* "provider[:args]" as configured */
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex;        /* for providers not safe across procs */
+} lp_nonce_cache;
 
 /* A <Location> whose SetHandler names one of our handlers, found at startup. */
 typedef struct {
@@ -41,6 +55,10 @@ typedef struct {
     int vcard_none;                   /* LinphoneProvisioningVcardListURL none */
     const char *base_url;             /* NULL: from the request */
     int db_timeout;                   /* seconds */
+    int digest_algorithms;            /* LP_ALG_* bits */
+    int nonce_lifetime;               /* seconds */
+    lp_nonce_cache *nonce_cache;
+    lp_secret *secret;                /* LinphoneDigestSecret, or random */
 
     /* derived at post_config */
     lp_prerendered *base_doc[2];      /* indexed by overwrite-all */
@@ -50,6 +68,7 @@ typedef struct {
 typedef struct {
     int require_header;               /* LinphoneProvisioningRequireHeader */
     int overwrite_all;                /* LinphoneProvisioningOverwriteAll */
+    int api_key;                      /* LinphoneAuthAPIKey */
 } lp_dir_conf;
 
 void *lp_conf_create_server(apr_pool_t *p, server_rec *s);
@@ -66,11 +85,19 @@ const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_vcard_url(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_base_url(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_digest_algorithms(cmd_parms *cmd, void *dc,
+                                     const char *arg);
+const char *lp_set_nonce_cache(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path);
 
 /* Effective values, defaults applied. */
 lp_server_conf *lp_server_conf_get(server_rec *s);
 int lp_require_header(request_rec *r);
 int lp_overwrite_all(request_rec *r);
+int lp_api_key_enabled(request_rec *r);
+/** The realm rule of SPEC §3 (digest challenges and HA1 alike):
+ *  LinphoneProvisioningRealm, else the account's domain. */
+const char *lp_realm(request_rec *r, const char *domain);
 
 /* post_config: finds our handlers' locations and pre-renders base docs. */
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);

@@ -6,7 +6,18 @@
 
 #include "httpd.h"
 
+#include "lp_store.h"
+
 int lp_handler_provisioning(request_rec *r);
+
+/** A claim of `kind` filled from the request and the configuration. */
+void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl);
+/** Runs the claim and sends the account's document, or the error. */
+int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location);
+/** 1 when LinphoneProvisioningRequireHeader applies and the header is absent. */
+int lp_header_missing(request_rec *r);
+/** The /me route: the authenticated account's document. */
+int lp_handler_me(request_rec *r, const char *location);
 /** fixups: keeps mod_dir from redirecting our URLs (clients never follow). */
 int lp_fixup_no_redirect(request_rec *r);
 

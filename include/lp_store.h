@@ -20,16 +20,17 @@ typedef enum {
 
 typedef enum {
     LP_CLAIM_PROVISIONING_TOKEN,   /* consumes it and activates the account */
-    LP_CLAIM_AUTH_TOKEN            /* deletes it */
+    LP_CLAIM_AUTH_TOKEN,           /* deletes it */
+    LP_CLAIM_ACCOUNT               /* an authenticated account, by id */
 } lp_claim_kind;
 
 typedef struct {
     lp_claim_kind kind;
     const char *token;
+    apr_int64_t account_id;        /* for LP_CLAIM_ACCOUNT */
     apr_interval_time_t lifetime;  /* 0: forever */
     int reset_password;
     const char *algorithm;         /* of the reset password's HA1 */
-    const char *realm;             /* NULL: the account's domain */
     const char *ip;                /* recorded on the token row */
     const char *user_agent;
 } lp_claim;
@@ -41,5 +42,20 @@ int lp_store_init(void);
  *  passwords as they are after the transaction. */
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *claim,
                                linphone_account **account);
+
+/** The account of a SIP address, with its passwords (read only). */
+lp_store_status lp_store_account(request_rec *r, const char *username,
+                                 const char *domain,
+                                 linphone_account **account);
+
+/** Loads the account's passwords (read only). */
+lp_store_status lp_store_passwords(request_rec *r, linphone_account *account);
+
+/**
+ * Checks an API key (SPEC §5: IP binding, expiry after last use) and, when
+ * valid, counts its use.  LP_STORE_NOT_FOUND for an invalid key.
+ */
+lp_store_status lp_store_api_key(request_rec *r, const char *key,
+                                 linphone_account **account);
 
 #endif

@@ -36,6 +36,19 @@ lp_route lp_route_parse(apr_pool_t *p, const char *rest);
 /** 1 when the query string holds argument `name` (with or without value). */
 int lp_query_has(apr_pool_t *p, const char *args, const char *name);
 
+/** Percent-decodes `s` (length n); NULL for a bad escape or a decoded
+ *  control character (NUL included). */
+char *lp_percent_decode(apr_pool_t *p, const char *s, apr_size_t n);
+
+/**
+ * A SIP address as a From header or a user name gives it: an optional
+ * display name and <>, an optional sip:/sips: scheme, `;params` and
+ * `?headers` ignored, user and domain percent-decoded.  *domain is NULL for
+ * a bare user name.  0 on success, -1 when malformed.
+ */
+int lp_sip_address_parse(apr_pool_t *p, const char *s, const char **user,
+                         const char **domain);
+
 /** `"display"`, with `"` and `\` backslash-escaped (a SIP quoted-string). */
 const char *lp_sip_quote(apr_pool_t *p, const char *display);
 /** `"Display" <sip:user@domain>` or `<sip:user@domain>`. */

@@ -15,6 +15,7 @@
 #define DEFAULT_AUTH_TOKEN_EXPIRY 5
 #define DEFAULT_DB_TIMEOUT 3
 #define DEFAULT_ALGORITHM "SHA-256"
+#define DEFAULT_NONCE_LIFETIME 300
 
 void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
 {
@@ -24,6 +25,7 @@ void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
     c->auth_token_expiry = LP_UNSET;
     c->db_timeout = LP_UNSET;
     c->vcard_none = LP_UNSET;
+    c->nonce_lifetime = LP_UNSET;
     return c;
 }
 
@@ -47,6 +49,11 @@ void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv)
                                                   : base->vcard_url;
     PICKP(base_url);
     PICK(db_timeout);
+    c->digest_algorithms = add->digest_algorithms ? add->digest_algorithms
+                                                  : base->digest_algorithms;
+    PICK(nonce_lifetime);
+    PICKP(nonce_cache);
+    PICKP(secret);
     return c;
 }
 
@@ -56,6 +63,7 @@ void *lp_conf_create_dir(apr_pool_t *p, char *dir)
 
     c->require_header = LP_UNSET;
     c->overwrite_all = LP_UNSET;
+    c->api_key = LP_UNSET;
     return c;
 }
 
@@ -66,6 +74,7 @@ void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
 
     PICK(require_header);
     PICK(overwrite_all);
+    PICK(api_key);
     return c;
 }
 
@@ -89,6 +98,18 @@ int lp_require_header(request_rec *r)
 int lp_overwrite_all(request_rec *r)
 {
     return dir_conf(r)->overwrite_all == 1;         /* default Off */
+}
+
+int lp_api_key_enabled(request_rec *r)
+{
+    return dir_conf(r)->api_key != 0;               /* default On */
+}
+
+const char *lp_realm(request_rec *r, const char *domain)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+
+    return c->realm ? c->realm : domain;
 }
 
 static lp_server_conf *cmd_conf(cmd_parms *cmd)
@@ -205,6 +226,71 @@ const char *lp_set_base_url(cmd_parms *cmd, void *dc, const char *arg)
     return absolute_url(cmd, arg, &cmd_conf(cmd)->base_url);
 }
 
+const char *lp_set_digest_algorithms(cmd_parms *cmd, void *dc,
+                                     const char *arg)
+{
+    lp_server_conf *c = cmd_conf(cmd);
+
+    /* ITERATE: called once per word */
+    if (!strcmp(arg, "MD5") || !strcmp(arg, "SHA-256")) {
+        c->digest_algorithms |= !strcmp(arg, "MD5") ? LP_ALG_MD5
+                                                    : LP_ALG_SHA256;
+        return NULL;
+    }
+    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                       "' is not MD5 or SHA-256", NULL);
+}
+
+const char *lp_set_nonce_cache(cmd_parms *cmd, void *dc, const char *arg)
+{
+    lp_server_conf *c = cmd_conf(cmd);
+    const char *sep = ap_strchr_c(arg, ':');
+    const char *name = sep ? apr_pstrmemdup(cmd->pool, arg,
+                                            (apr_size_t)(sep - arg)) : arg;
+
+    c->nonce_cache = apr_pcalloc(cmd->pool, sizeof *c->nonce_cache);
+    c->nonce_cache->spec = arg;
+    c->nonce_cache->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP,
+                                                  name,
+                                                  AP_SOCACHE_PROVIDER_VERSION);
+    if (!c->nonce_cache->provider)
+        return apr_psprintf(cmd->pool, "%s: unknown socache provider '%s' "
+                            "(is mod_socache_%s loaded?)", cmd->cmd->name,
+                            name, name);
+    return NULL;
+}
+
+const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
+{
+    const char *file = ap_server_root_relative(cmd->temp_pool, path);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t len;
+    lp_secret *secret;
+    unsigned char *bytes;
+
+    if (!file
+        || apr_file_open(&f, file, APR_FOPEN_READ, APR_OS_DEFAULT,
+                         cmd->temp_pool) != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": cannot read ", path,
+                           NULL);
+    if (fi.size < 16 || fi.size > 4096)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", path,
+                           " must hold 16 to 4096 bytes", NULL);
+    len = (apr_size_t)fi.size;
+    bytes = apr_palloc(cmd->pool, len);
+    if (apr_file_read_full(f, bytes, len, &len) != APR_SUCCESS)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": cannot read ", path,
+                           NULL);
+    apr_file_close(f);
+    secret = apr_palloc(cmd->pool, sizeof *secret);
+    secret->bytes = bytes;
+    secret->len = len;
+    cmd_conf(cmd)->secret = secret;
+    return NULL;
+}
+
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     /* merged records exist now: give unset values their defaults once, so
@@ -224,6 +310,10 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             c->password_algorithm = DEFAULT_ALGORITHM;
         if (!c->domain)
             c->domain = s->server_hostname;
+        if (!c->digest_algorithms)
+            c->digest_algorithms = LP_ALG_MD5 | LP_ALG_SHA256;
+        if (c->nonce_lifetime == LP_UNSET)
+            c->nonce_lifetime = DEFAULT_NONCE_LIFETIME;
     }
     return OK;
 }

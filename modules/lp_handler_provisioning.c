@@ -20,34 +20,37 @@ APLOG_USE_MODULE(linphone_provisioning);
 /* FlexiAPI's provisioning_tokens.user_agent is varchar(255) */
 #define USER_AGENT_MAX 255
 
-static int header_missing(request_rec *r)
+int lp_header_missing(request_rec *r)
 {
     return lp_require_header(r)
            && !apr_table_get(r->headers_in, PROVISIONING_HEADER);
 }
 
-static int claim(request_rec *r, lp_claim_kind kind, const char *token,
-                 const char *location)
+void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
     const char *ua = apr_table_get(r->headers_in, "User-Agent");
+
+    memset(cl, 0, sizeof *cl);
+    cl->kind = kind;
+    cl->lifetime = apr_time_from_sec((apr_interval_time_t)60
+                                     * (kind == LP_CLAIM_AUTH_TOKEN
+                                        ? sc->auth_token_expiry
+                                        : kind == LP_CLAIM_PROVISIONING_TOKEN
+                                        ? sc->token_expiry : 0));
+    cl->reset_password = lp_query_has(r->pool, r->args, "reset_password");
+    cl->algorithm = sc->password_algorithm;
+    cl->ip = r->useragent_ip;
+    cl->user_agent = ua ? lp_utf8_prefix(r->pool, ua, USER_AGENT_MAX) : NULL;
+}
+
+int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
+{
+    static const char *const by[] = { "token", "auth token", "account" };
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
     linphone_account *account = NULL;
-    lp_claim cl;
 
-    memset(&cl, 0, sizeof cl);
-    cl.kind = kind;
-    cl.token = token;
-    cl.lifetime = apr_time_from_sec((apr_interval_time_t)60
-                                    * (kind == LP_CLAIM_AUTH_TOKEN
-                                       ? sc->auth_token_expiry
-                                       : sc->token_expiry));
-    cl.reset_password = lp_query_has(r->pool, r->args, "reset_password");
-    cl.algorithm = sc->password_algorithm;
-    cl.realm = sc->realm;
-    cl.ip = r->useragent_ip;
-    cl.user_agent = ua ? lp_utf8_prefix(r->pool, ua, USER_AGENT_MAX) : NULL;
-
-    switch (lp_store_claim(r, &cl, &account)) {
+    switch (lp_store_claim(r, cl, &account)) {
     case LP_STORE_OK:
         break;
     case LP_STORE_EXPIRED:
@@ -59,16 +62,28 @@ static int claim(request_rec *r, lp_claim_kind kind, const char *token,
     default:
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
     }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
-                  "provisioned account %" APR_INT64_T_FMT " (%s@%s) by %s%s "
-                  "for client %s, user agent \"%s\"", account->id,
-                  ap_escape_logitem(r->pool, account->username),
-                  ap_escape_logitem(r->pool, account->domain),
-                  kind == LP_CLAIM_AUTH_TOKEN ? "auth token" : "token",
-                  cl.reset_password ? ", password reset" : "",
-                  r->useragent_ip,
-                  ua ? ap_escape_logitem(r->pool, ua) : "");
+    /* what changed the database is logged; a plain /me fetch is not */
+    if (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
+                      "provisioned account %" APR_INT64_T_FMT " (%s@%s) by "
+                      "%s%s for client %s, user agent \"%s\"", account->id,
+                      ap_escape_logitem(r->pool, account->username),
+                      ap_escape_logitem(r->pool, account->domain),
+                      by[cl->kind],
+                      cl->reset_password ? ", password reset" : "",
+                      r->useragent_ip,
+                      ua ? ap_escape_logitem(r->pool, ua) : "");
     return lp_document_send_account(r, lp_base_url(r, location), account);
+}
+
+static int claim(request_rec *r, lp_claim_kind kind, const char *token,
+                 const char *location)
+{
+    lp_claim cl;
+
+    lp_claim_init(r, kind, &cl);
+    cl.token = token;
+    return lp_claim_send(r, &cl, location);
 }
 
 int lp_handler_provisioning(request_rec *r)
@@ -86,20 +101,21 @@ int lp_handler_provisioning(request_rec *r)
 
     switch (route.kind) {
     case LP_ROUTE_BASE:
-        if (header_missing(r))
+        if (lp_header_missing(r))
             break;
         return lp_document_send_base(r, lp_base_url(r, location));
     case LP_ROUTE_TOKEN:
-        if (header_missing(r))
+        if (lp_header_missing(r))
             break;
         return claim(r, LP_CLAIM_PROVISIONING_TOKEN, route.token, location);
     case LP_ROUTE_AUTH_TOKEN:
         return claim(r, LP_CLAIM_AUTH_TOKEN, route.token, location);
+    case LP_ROUTE_ME:
+        return lp_handler_me(r, location);
     default:
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
     }
-    return lp_respond_error(r, HTTP_BAD_REQUEST,
-                            "Missing x-linphone-provisioning header");
+    return lp_respond_header_missing(r);
 }
 
 int lp_fixup_no_redirect(request_rec *r)

@@ -4,6 +4,8 @@
 #include "lp_respond.h"
 
 #include "http_protocol.h"
+#include "util_filter.h"
+#include "http_core.h"
 #include "apr_strings.h"
 
 #define RETRY_AFTER_SECONDS "5"
@@ -28,6 +30,12 @@ int lp_respond_unavailable(request_rec *r)
                             "Service temporarily unavailable");
 }
 
+int lp_respond_header_missing(request_rec *r)
+{
+    return lp_respond_error(r, HTTP_BAD_REQUEST,
+                            "Missing x-linphone-provisioning header");
+}
+
 int lp_respond_method_not_allowed(request_rec *r)
 {
     apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
@@ -50,4 +58,28 @@ int lp_respond_body(request_rec *r, const char *content_type, int no_store,
         for (i = 0; i < nparts; i++)
             ap_rwrite(parts[i].iov_base, (int)parts[i].iov_len, r);
     return OK;
+}
+
+#define PLAIN_NOTE "linphone-plain-error"
+
+int lp_respond_phase_error(request_rec *r, int status, const char *message)
+{
+    ap_custom_response(r, status, apr_pstrcat(r->pool, message, "\n", NULL));
+    apr_table_setn(r->notes, PLAIN_NOTE, "1");
+    return status;
+}
+
+void lp_insert_plain_error_filter(request_rec *r)
+{
+    if (apr_table_get(r->notes, PLAIN_NOTE))
+        ap_add_output_filter(LP_PLAIN_ERROR_FILTER, NULL, r, r->connection);
+}
+
+apr_status_t lp_plain_error_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    /* runs before the HTTP header filter reads the type */
+    ap_set_content_type(f->r, "text/plain; charset=utf-8");
+    apr_table_setn(f->r->err_headers_out, "Cache-Control", "no-store");
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
 }

@@ -42,6 +42,22 @@ static const statement catalogue[LP_SQL_COUNT] = {
     [LP_SQL_PASSWORDS_FIND] = { "linphone_passwords_find",
         "SELECT password, algorithm FROM passwords WHERE account_id = %d "
         "ORDER BY id", { 0 } },
+    [LP_SQL_ACCOUNT_FIND_ID] = { "linphone_account_find_id",
+        "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = %d",
+        { 0 } },
+    [LP_SQL_ACCOUNT_FIND_ADDRESS] = { "linphone_account_find_address",
+        "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a "
+        "WHERE a.username = %s AND a.domain = %s", { 0 } },
+    /* `key` is reserved in MySQL: table-qualified, it needs no quoting */
+    [LP_SQL_API_KEY_FIND] = { "linphone_api_key_find",
+        "SELECT k.id, k.ip, k.last_used_at, "
+        "k.expires_after_last_used_minutes, " LP_SQL_ACCOUNT_COLUMNS
+        " FROM api_keys k JOIN accounts a ON a.id = k.account_id"
+        " WHERE k.key = %s", { 0 } },
+    /* one autocommitted statement: the row lock lasts just this update */
+    [LP_SQL_API_KEY_TOUCH] = { "linphone_api_key_touch",
+        "UPDATE api_keys SET requests = requests + 1, last_used_at = %s "
+        "WHERE id = %d", { 0 } },
 };
 
 lp_dialect lp_sql_dialect(const char *driver_name)

@@ -195,6 +195,15 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
     const char *args[4];
     int n;
 
+    if (cl->kind == LP_CLAIM_ACCOUNT) {
+        args[0] = apr_psprintf(p, "%" APR_INT64_T_FMT, cl->account_id);
+        if (read_rows(t, LP_SQL_ACCOUNT_FIND_ID, 1, args, &rows))
+            return LP_STORE_UNAVAILABLE;
+        if (rows->nelts != 1)
+            return LP_STORE_NOT_FOUND;
+        *account = account_from(p, APR_ARRAY_IDX(rows, 0, const char **));
+        return (*account)->blocked ? LP_STORE_BLOCKED : LP_STORE_OK;
+    }
     args[0] = cl->token;
     if (cl->kind == LP_CLAIM_PROVISIONING_TOKEN) {
         if (read_rows(t, LP_SQL_TOKEN_FIND, 1, args, &rows))
@@ -290,26 +299,34 @@ static lp_store_status load_passwords(tx *t, linphone_account *a)
     return LP_STORE_OK;
 }
 
+/* The request's pooled connection, ready for our statements; -1 if none. */
+static int tx_open(request_rec *r, tx *t)
+{
+    t->r = r;
+    t->conn = NULL;
+    t->dbd = dbd_acquire(r);
+    if (!t->dbd) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
+                      "no database connection (see mod_dbd's messages)");
+        return -1;
+    }
+    t->conn = conn_setup(r, t->dbd);
+    return t->conn ? 0 : -1;
+}
+
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
                                linphone_account **account)
 {
-    tx t = { r, NULL, NULL };
+    tx t;
     const char *now = lp_time_format(r->pool, apr_time_now());
     lp_store_status st;
 
-    t.dbd = dbd_acquire(r);
-    if (!t.dbd) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
-                      "no database connection (see mod_dbd's messages)");
-        return LP_STORE_UNAVAILABLE;
-    }
-    t.conn = conn_setup(r, t.dbd);
-    if (!t.conn || plain(&t, lp_sql_begin(t.conn->dialect)))
+    if (tx_open(r, &t) || plain(&t, lp_sql_begin(t.conn->dialect)))
         return LP_STORE_UNAVAILABLE;
 
     st = claim_token(&t, cl, now, account);
     if (st == LP_STORE_OK) {
-        (*account)->realm = cl->realm ? cl->realm : (*account)->domain;
+        (*account)->realm = lp_realm(r, (*account)->domain);
         if (cl->reset_password)
             st = reset_password(&t, cl, *account);
     }
@@ -320,4 +337,65 @@ lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
     if (st != LP_STORE_OK && plain(&t, LP_SQL_ROLLBACK))
         st = LP_STORE_UNAVAILABLE;
     return st;
+}
+
+lp_store_status lp_store_account(request_rec *r, const char *username,
+                                 const char *domain,
+                                 linphone_account **account)
+{
+    apr_array_header_t *rows;
+    const char *args[2];
+    tx t;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    args[0] = username;
+    args[1] = domain;
+    if (read_rows(&t, LP_SQL_ACCOUNT_FIND_ADDRESS, 2, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    *account = account_from(r->pool, APR_ARRAY_IDX(rows, 0, const char **));
+    return load_passwords(&t, *account);
+}
+
+lp_store_status lp_store_api_key(request_rec *r, const char *key,
+                                 linphone_account **account)
+{
+    apr_array_header_t *rows;
+    const char **v;
+    const char *args[2];
+    tx t;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    args[0] = key;
+    if (read_rows(&t, LP_SQL_API_KEY_FIND, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    v = APR_ARRAY_IDX(rows, 0, const char **);
+    /* bound to an address: only that client may use it */
+    if (v[1] && *v[1] && strcmp(v[1], r->useragent_ip))
+        return LP_STORE_NOT_FOUND;
+    /* expires when unused for that many minutes (never used: still fresh) */
+    if (v[3] && *v[3] && v[2]
+        && expired(v[2], apr_time_from_sec((apr_interval_time_t)60
+                                           * apr_atoi64(v[3]))))
+        return LP_STORE_NOT_FOUND;
+    *account = account_from(r->pool, v + 4);
+    args[0] = lp_time_format(r->pool, apr_time_now());
+    args[1] = v[0];
+    if (write_rows(&t, LP_SQL_API_KEY_TOUCH, 2, args) < 0)
+        return LP_STORE_UNAVAILABLE;
+    return LP_STORE_OK;
+}
+
+lp_store_status lp_store_passwords(request_rec *r, linphone_account *a)
+{
+    tx t;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    return load_passwords(&t, a);
 }

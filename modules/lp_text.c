@@ -71,26 +71,74 @@ int lp_query_has(apr_pool_t *p, const char *args, const char *name)
         if (klen == n && strncmp(args, name, n) == 0)
             return 1;
         if (klen >= n && memchr(args, '%', klen)) {
-            /* an encoded name: decode a copy of it before comparing */
-            char *key = apr_pstrmemdup(p, args, klen);
-            char *w = key, *r = key;
+            /* an encoded name: decode it before comparing */
+            const char *key = lp_percent_decode(p, args, klen);
 
-            while (*r) {
-                if (r[0] == '%' && apr_isxdigit(r[1]) && apr_isxdigit(r[2])) {
-                    char hex[3] = { r[1], r[2], 0 };
-                    *w++ = (char)strtol(hex, NULL, 16);
-                    r += 3;
-                }
-                else {
-                    *w++ = *r++;
-                }
-            }
-            *w = '\0';
-            if (strcmp(key, name) == 0)
+            if (key && strcmp(key, name) == 0)
                 return 1;
         }
         args = end ? end + 1 : NULL;
     }
+    return 0;
+}
+
+static int hexval(char c)
+{
+    return apr_isdigit(c) ? c - '0' : apr_tolower(c) - 'a' + 10;
+}
+
+char *lp_percent_decode(apr_pool_t *p, const char *s, apr_size_t n)
+{
+    char *out = apr_palloc(p, n + 1), *w = out;
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c == '%') {
+            if (i + 2 >= n || !apr_isxdigit(s[i + 1]) || !apr_isxdigit(s[i + 2]))
+                return NULL;
+            c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        }
+        if (apr_iscntrl(c))
+            return NULL;
+        *w++ = c;
+    }
+    *w = '\0';
+    return out;
+}
+
+int lp_sip_address_parse(apr_pool_t *p, const char *s, const char **user,
+                         const char **domain)
+{
+    const char *start, *end, *at;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    start = strchr(s, '<');
+    if (start) {
+        end = strchr(++start, '>');
+        if (!end)
+            return -1;
+    }
+    else {
+        start = s;
+        end = s + strlen(s);
+    }
+    if (end - start >= 4 && !strncasecmp(start, "sip:", 4))
+        start += 4;
+    else if (end - start >= 5 && !strncasecmp(start, "sips:", 5))
+        start += 5;
+    end = start + strcspn(start, ";?> \t");
+    at = memchr(start, '@', (apr_size_t)(end - start));
+    if (at && memchr(at + 1, '@', (apr_size_t)(end - at - 1)))
+        return -1;
+    *user = lp_percent_decode(p, start, (apr_size_t)((at ? at : end) - start));
+    *domain = at ? lp_percent_decode(p, at + 1, (apr_size_t)(end - at - 1))
+                 : NULL;
+    if (!*user || !**user || (at && (!*domain || !**domain)))
+        return -1;
     return 0;
 }
 

@@ -1,0 +1,21 @@
+/*
+ * lp_auth — `AuthType Linphone` in Apache's authentication phase (SPEC §5):
+ * an API key (header or cookie), else RFC 7616 Digest against the account
+ * named by the From header.  Other auth modules work as usual: the
+ * /provisioning/me handler maps their r->user to an account.
+ */
+#ifndef LP_AUTH_H
+#define LP_AUTH_H
+
+#include "httpd.h"
+#include "mod_linphone_provisioning.h"
+
+#define LP_AUTH_TYPE "Linphone"
+
+/** check_authn hook. */
+int lp_auth_check_user_id(request_rec *r);
+
+/** The account AuthType Linphone authenticated for this request, or NULL. */
+linphone_account *lp_auth_account(request_rec *r);
+
+#endif

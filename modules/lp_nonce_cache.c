@@ -1,0 +1,163 @@
+/*
+ * lp_nonce_cache — nonce counts in an Apache socache (see the header).
+ */
+#include "lp_nonce_cache.h"
+#include "lp_digest.h"
+
+#include "http_log.h"
+#include "util_mutex.h"
+#include "apr_strings.h"
+#include "apr_general.h"
+
+APLOG_USE_MODULE(linphone_provisioning);
+
+#define MUTEX_TYPE "linphone-nonce"
+#define DEFAULT_SPEC "shmcb"
+#define SECRET_BYTES 32
+
+int lp_nonce_cache_pre_config(apr_pool_t *pconf)
+{
+    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+static apr_status_t cache_destroy(void *data)
+{
+    lp_nonce_cache *c = data;
+
+    if (c->instance)
+        c->provider->destroy(c->instance, NULL);
+    c->instance = NULL;
+    return APR_SUCCESS;
+}
+
+static int cache_start(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
+                       lp_nonce_cache *c)
+{
+    static struct ap_socache_hints hints = { LP_NONCE_LEN, 4, 0 };
+    const char *sep = ap_strchr_c(c->spec, ':');
+    const char *err;
+    apr_status_t rv;
+
+    hints.expiry_interval = apr_time_from_sec(300);
+    err = c->provider->create(&c->instance, sep ? sep + 1 : NULL, ptemp,
+                              pconf);
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0401)
+                     "LinphoneDigestNonceCache %s: %s", c->spec, err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = c->provider->init(c->instance, "linphone-nonce", &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, LPLOGNO(0402)
+                     "LinphoneDigestNonceCache %s: cannot initialise",
+                     c->spec);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, c, cache_destroy, apr_pool_cleanup_null);
+    if (c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&c->mutex, NULL, MUTEX_TYPE, NULL, s,
+                                    pconf, 0);
+        if (rv != APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+int lp_nonce_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
+                               server_rec *s)
+{
+    lp_server_conf *main_conf = lp_server_conf_get(s);
+    server_rec *v;
+    int rc;
+
+    if (!main_conf->nonce_cache) {
+        /* the default: only when mod_socache_shmcb is there, else digest
+         * answers 503 (and says why) while API keys keep working */
+        const ap_socache_provider_t *shmcb =
+            ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, DEFAULT_SPEC,
+                               AP_SOCACHE_PROVIDER_VERSION);
+
+        if (shmcb) {
+            main_conf->nonce_cache = apr_pcalloc(pconf,
+                                                 sizeof(lp_nonce_cache));
+            main_conf->nonce_cache->spec = DEFAULT_SPEC;
+            main_conf->nonce_cache->provider = shmcb;
+        }
+    }
+    if (!main_conf->secret) {
+        unsigned char *bytes = apr_palloc(pconf, SECRET_BYTES);
+
+        if (apr_generate_random_bytes(bytes, SECRET_BYTES) != APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+        main_conf->secret = apr_palloc(pconf, sizeof(lp_secret));
+        main_conf->secret->bytes = bytes;
+        main_conf->secret->len = SECRET_BYTES;
+    }
+    for (v = s; v; v = v->next) {
+        lp_server_conf *c = lp_server_conf_get(v);
+
+        if (!c->secret)
+            c->secret = main_conf->secret;
+        if (!c->nonce_cache)
+            c->nonce_cache = main_conf->nonce_cache;
+        if (c->nonce_cache && !c->nonce_cache->instance
+            && (rc = cache_start(pconf, ptemp, v, c->nonce_cache)) != OK)
+            return rc;
+    }
+    return OK;
+}
+
+void lp_nonce_cache_child_init(apr_pool_t *p, server_rec *s)
+{
+    for (; s; s = s->next) {
+        lp_nonce_cache *c = lp_server_conf_get(s)->nonce_cache;
+
+        if (c && c->mutex)
+            apr_global_mutex_child_init(&c->mutex,
+                                        apr_global_mutex_lockfile(c->mutex),
+                                        p);
+    }
+}
+
+int lp_nonce_cache_advance(request_rec *r, const char *nonce,
+                           apr_uint32_t nc, apr_time_t expiry)
+{
+    lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
+    unsigned char stored[4], value[4];
+    unsigned int len = sizeof stored;
+    apr_uint32_t seen = 0;
+    apr_status_t rv;
+    int accepted = 0;
+
+    if (!c)
+        return -1;
+    if (c->mutex && apr_global_mutex_lock(c->mutex) != APR_SUCCESS)
+        return -1;
+    rv = c->provider->retrieve(c->instance, r->server,
+                               (const unsigned char *)nonce, LP_NONCE_LEN,
+                               stored, &len, r->pool);
+    if (rv == APR_SUCCESS && len == 4)
+        seen = ((apr_uint32_t)stored[0] << 24) | ((apr_uint32_t)stored[1] << 16)
+               | ((apr_uint32_t)stored[2] << 8) | stored[3];
+    if (rv == APR_SUCCESS || rv == APR_NOTFOUND) {
+        if (nc > seen) {
+            value[0] = (unsigned char)(nc >> 24);
+            value[1] = (unsigned char)(nc >> 16);
+            value[2] = (unsigned char)(nc >> 8);
+            value[3] = (unsigned char)nc;
+            rv = c->provider->store(c->instance, r->server,
+                                    (const unsigned char *)nonce,
+                                    LP_NONCE_LEN, expiry, value, 4, r->pool);
+            accepted = rv == APR_SUCCESS ? 1 : -1;
+        }
+    }
+    else {
+        accepted = -1;
+    }
+    if (c->mutex)
+        apr_global_mutex_unlock(c->mutex);
+    if (accepted < 0)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, LPLOGNO(0403)
+                      "LinphoneDigestNonceCache %s failed", c->spec);
+    return accepted;
+}
