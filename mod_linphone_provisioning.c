@@ -118,6 +118,7 @@ static void lp_register_hooks(apr_pool_t *p)
                                 APR_HOOK_MIDDLE);
     ap_register_output_filter(LP_PLAIN_ERROR_FILTER, lp_plain_error_filter,
                               NULL, AP_FTYPE_RESOURCE);
+    ap_hook_map_to_storage(lp_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);
 }
