@@ -23,6 +23,7 @@
 #include "lp_auth.h"
 #include "lp_nonce_cache.h"
 #include "lp_respond.h"
+#include "lp_additions.h"
 
 #include <libxml/parser.h>
 
@@ -75,6 +76,14 @@ static const command_rec lp_cmds[] = {
     AP_INIT_FLAG("LinphoneAuthAPIKey", ap_set_flag_slot, DIR_INT(api_key),
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): AuthType Linphone accepts x-api-key"),
+    AP_INIT_RAW_ARGS("LinphoneProvisioningEntry", lp_set_entry, NULL,
+                     RSRC_CONF | ACCESS_CONF,
+                     "section name value [overwrite]: adds an entry "
+                     "(section proxy = proxy_0, auth = every auth_info_N; "
+                     "value expr=... is an ap_expr)"),
+    AP_INIT_TAKE1("LinphoneProvisioningInclude", lp_set_include, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "lpconfig XML fragment merged into every document"),
     { NULL }
 };
 
@@ -118,6 +127,8 @@ static void lp_register_hooks(apr_pool_t *p)
                                 APR_HOOK_MIDDLE);
     ap_register_output_filter(LP_PLAIN_ERROR_FILTER, lp_plain_error_filter,
                               NULL, AP_FTYPE_RESOURCE);
+    ap_hook_expr_lookup(lp_additions_expr_lookup, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_map_to_storage(lp_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);

@@ -69,6 +69,7 @@ typedef struct {
     int require_header;               /* LinphoneProvisioningRequireHeader */
     int overwrite_all;                /* LinphoneProvisioningOverwriteAll */
     int api_key;                      /* LinphoneAuthAPIKey */
+    apr_array_header_t *additions;    /* of lp_addition, config order */
 } lp_dir_conf;
 
 void *lp_conf_create_server(apr_pool_t *p, server_rec *s);

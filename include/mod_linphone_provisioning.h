@@ -2,13 +2,10 @@
  * mod_linphone_provisioning — public API for companion modules.
  *
  * A module that wants to add to the provisioning document registers one of
- * the optional hooks below (APR_OPTIONAL_HOOK(linphone, provisioning_proxy,
- * my_fn, NULL, NULL, APR_HOOK_MIDDLE)).  Each is called while the document
- * is assembled (SPEC §3 step 8), with the request, the account (NULL for the
- * base document) and the libxml2 node to complete: a <section> element for
- * the proxy and auth hooks, the <config> root for additional sections.
- * Nodes must be created with the helpers of lp_doc.h or plain libxml2 in
- * the node's document; the document lives as long as the request.
+ * the optional hooks at the end of this file.  Each is called while the
+ * document is assembled (SPEC §3 step 8, after the LinphoneProvisioningEntry
+ * additions), with the request, the account and the libxml2 node to
+ * complete.  The document lives as long as the request.
  */
 #ifndef MOD_LINPHONE_PROVISIONING_H
 #define MOD_LINPHONE_PROVISIONING_H
@@ -44,14 +41,30 @@ typedef struct linphone_account {
     apr_array_header_t *passwords;  /* of linphone_password */
 } linphone_account;
 
-APR_DECLARE_EXTERNAL_HOOK(linphone, LINPHONE, int, provisioning_proxy,
+/*
+ * The optional hooks, registered by name ("linphone_provisioning_proxy"...):
+ *
+ *   static int my_proxy(request_rec *r, const linphone_account *account,
+ *                       xmlNodePtr section) { ...; return OK; }
+ *   APR_OPTIONAL_HOOK(lp, linphone_provisioning_proxy, my_proxy,
+ *                     NULL, NULL, APR_HOOK_MIDDLE);
+ *
+ * proxy: once, with the proxy_0 section (accounts only).
+ * auth: once per auth_info_N section (accounts only).
+ * additional_sections: once per document, with the <config> root; account
+ * is NULL for the base document.
+ * Return OK or DECLINED; anything else stops the hooks after it and is
+ * logged.  Entries are easiest added with xmlNewTextChild(section,
+ * section->ns, "entry", value) and xmlSetProp(entry, "name", name).
+ */
+APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int, linphone_provisioning_proxy,
                           (request_rec *r, const linphone_account *account,
                            xmlNodePtr section))
-APR_DECLARE_EXTERNAL_HOOK(linphone, LINPHONE, int, provisioning_auth,
+APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int, linphone_provisioning_auth,
                           (request_rec *r, const linphone_account *account,
                            xmlNodePtr section))
-APR_DECLARE_EXTERNAL_HOOK(linphone, LINPHONE, int,
-                          provisioning_additional_sections,
+APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int,
+                          linphone_provisioning_additional_sections,
                           (request_rec *r, const linphone_account *account,
                            xmlNodePtr config))
 

@@ -6,6 +6,7 @@
 #include "lp_conf.h"
 #include "lp_doc.h"
 #include "lp_crypto.h"
+#include "lp_additions.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -75,6 +76,7 @@ void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
     PICK(require_header);
     PICK(overwrite_all);
     PICK(api_key);
+    c->additions = lp_additions_merge(p, base->additions, add->additions);
     return c;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "lp_document.h"
 #include "lp_assemble.h"
+#include "lp_additions.h"
 #include "lp_respond.h"
 
 #include "http_log.h"
@@ -63,6 +64,26 @@ void lp_document_prerender(apr_pool_t *pconf, server_rec *s)
     }
 }
 
+/* Steps 8 and 9 of SPEC §3 on an assembled document, then its bytes. */
+static int finish_and_send(request_rec *r, xmlDocPtr doc,
+                           const linphone_account *account)
+{
+    struct iovec part;
+    apr_size_t len;
+
+    lp_additions_apply(r, doc, account);
+    if (lp_overwrite_all(r))
+        lp_doc_overwrite_all(doc);
+    part.iov_base = lp_doc_render(r->pool, doc, &len);
+    if (!part.iov_base) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0201)
+                      "cannot serialise the provisioning document");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    part.iov_len = len;
+    return lp_respond_body(r, CONTENT_TYPE, account != NULL, &part, 1);
+}
+
 int lp_document_send_base(request_rec *r, const char *base)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
@@ -71,6 +92,10 @@ int lp_document_send_base(request_rec *r, const char *base)
     xmlChar *escaped;
     const char *url;
 
+    if (lp_additions_dynamic(r))
+        return finish_and_send(r, lp_assemble(r->pool, c->rc,
+                                              vcard_for(r->pool, c, base),
+                                              NULL), NULL);
     parts[0].iov_base = (void *)pre->head;
     parts[0].iov_len = pre->head_len;
     if (!pre->slot)
@@ -89,19 +114,8 @@ int lp_document_send_account(request_rec *r, const char *base,
                              const linphone_account *account)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
-    xmlDocPtr doc;
-    struct iovec part;
-    apr_size_t len;
 
-    doc = lp_assemble(r->pool, c->rc, vcard_for(r->pool, c, base), account);
-    if (lp_overwrite_all(r))
-        lp_doc_overwrite_all(doc);
-    part.iov_base = lp_doc_render(r->pool, doc, &len);
-    if (!part.iov_base) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0201)
-                      "cannot serialise the provisioning document");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    part.iov_len = len;
-    return lp_respond_body(r, CONTENT_TYPE, 1, &part, 1);
+    return finish_and_send(r, lp_assemble(r->pool, c->rc,
+                                          vcard_for(r->pool, c, base),
+                                          account), account);
 }

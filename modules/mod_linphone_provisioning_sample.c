@@ -1,0 +1,71 @@
+/*
+ * mod_linphone_provisioning_sample — a companion module showing the three
+ * optional hooks of mod_linphone_provisioning (include/
+ * mod_linphone_provisioning.h).  Built by `make -f Makefile.apxs`, loaded by
+ * the tests, not by default:
+ *
+ *   LoadModule linphone_provisioning_sample_module \
+ *       modules/mod_linphone_provisioning_sample.so
+ *
+ * It adds proxy_0/sample_proxy, auth_info_N/sample_auth, and a section
+ * `sample` with the request's client address and, for an account, its id.
+ */
+#include "httpd.h"
+#include "http_config.h"
+#include "apr_strings.h"
+#include "mod_linphone_provisioning.h"
+
+static void add(xmlNodePtr section, const char *name, const char *value)
+{
+    xmlNodePtr e = xmlNewTextChild(section, section->ns,
+                                   (const xmlChar *)"entry",
+                                   (const xmlChar *)value);
+
+    xmlSetProp(e, (const xmlChar *)"name", (const xmlChar *)name);
+}
+
+static int sample_proxy(request_rec *r, const linphone_account *account,
+                        xmlNodePtr section)
+{
+    add(section, "sample_proxy",
+        apr_pstrcat(r->pool, "<sip:", account->username, "@",
+                    account->domain, ";sample>", NULL));
+    return OK;
+}
+
+static int sample_auth(request_rec *r, const linphone_account *account,
+                       xmlNodePtr section)
+{
+    add(section, "sample_auth", account->realm);
+    return OK;
+}
+
+static int sample_sections(request_rec *r, const linphone_account *account,
+                           xmlNodePtr config)
+{
+    xmlNodePtr s = xmlNewChild(config, config->ns, (const xmlChar *)"section",
+                               NULL);
+
+    xmlSetProp(s, (const xmlChar *)"name", (const xmlChar *)"sample");
+    add(s, "client", r->useragent_ip);
+    if (account)
+        add(s, "account_id",
+            apr_psprintf(r->pool, "%" APR_INT64_T_FMT, account->id));
+    return OK;
+}
+
+static void sample_register_hooks(apr_pool_t *p)
+{
+    APR_OPTIONAL_HOOK(lp, linphone_provisioning_proxy, sample_proxy, NULL,
+                      NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(lp, linphone_provisioning_auth, sample_auth, NULL,
+                      NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(lp, linphone_provisioning_additional_sections,
+                      sample_sections, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(linphone_provisioning_sample) = {
+    STANDARD20_MODULE_STUFF,
+    NULL, NULL, NULL, NULL, NULL,
+    sample_register_hooks
+};
