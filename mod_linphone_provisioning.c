@@ -24,6 +24,7 @@
 #include "lp_nonce_cache.h"
 #include "lp_respond.h"
 #include "lp_additions.h"
+#include "lp_space.h"
 
 #include <libxml/parser.h>
 
@@ -76,6 +77,12 @@ static const command_rec lp_cmds[] = {
     AP_INIT_FLAG("LinphoneAuthAPIKey", ap_set_flag_slot, DIR_INT(api_key),
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): AuthType Linphone accepts x-api-key"),
+    AP_INIT_FLAG("LinphoneProvisioningSpaces", lp_set_server_flag,
+                 SERVER_INT(spaces), RSRC_CONF,
+                 "On: per-host settings from the spaces table"),
+    AP_INIT_TAKE1("LinphoneProvisioningSpacesCache", lp_set_seconds,
+                  SERVER_INT(spaces_cache), RSRC_CONF,
+                  "seconds a spaces row is reused by a child (default 10)"),
     AP_INIT_RAW_ARGS("LinphoneProvisioningEntry", lp_set_entry, NULL,
                      RSRC_CONF | ACCESS_CONF,
                      "section name value [overwrite]: adds an entry "
@@ -96,6 +103,7 @@ static int lp_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void lp_child_init(apr_pool_t *p, server_rec *s)
 {
     lp_nonce_cache_child_init(p, s);
+    lp_space_child_init(p, s);
 }
 
 static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,

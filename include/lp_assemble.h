@@ -1,21 +1,24 @@
 /*
- * lp_assemble — the document of SPEC §3 from its parts: steps 1, 4, 6 and 7
- * (base rc, vCard list, proxy_0 identity, auth_info_N).  The request-bound
+ * lp_assemble — the document of SPEC §3 from its parts: steps 1, 2, 4, 5, 6
+ * and 7 (base rc, the space's custom entries, vCard list, the space's ui
+ * flags, proxy_0 identity, auth_info_N).  The request-bound
  * steps (hooks, overwrite-all) are applied by the caller.  Pure logic.
  */
 #ifndef LP_ASSEMBLE_H
 #define LP_ASSEMBLE_H
 
 #include "lp_doc.h"
+#include "lp_space.h"
 #include "mod_linphone_provisioning.h"
 
 /**
- * A new document (freed with the pool): a copy of `rc` (may be NULL), then
- * misc/contacts-vcard-list = `vcard` unless NULL, then, when `account` is not
- * NULL, its identity and one auth_info_N per password (realm from
- * account->realm).  Every value is made XML-safe.
+ * A new document (freed with the pool): a copy of `rc` (may be NULL), the
+ * space's custom entries (space may be NULL), misc/contacts-vcard-list =
+ * `vcard` unless NULL, then, when `account` is not NULL, the space's ui
+ * section (unless one exists), its identity and one auth_info_N per password
+ * (realm from account->realm).  Every value is made XML-safe.
  */
-xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const char *vcard,
-                      const linphone_account *account);
+xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const lp_space *space,
+                      const char *vcard, const linphone_account *account);
 
 #endif

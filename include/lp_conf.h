@@ -10,6 +10,7 @@
 #include "ap_socache.h"
 #include "apr_global_mutex.h"
 #include "lp_digest.h"
+#include "mod_linphone_provisioning.h"
 #include <libxml/tree.h>
 
 #define LP_UNSET (-1)
@@ -55,6 +56,8 @@ typedef struct {
     int vcard_none;                   /* LinphoneProvisioningVcardListURL none */
     const char *base_url;             /* NULL: from the request */
     int db_timeout;                   /* seconds */
+    int spaces;                       /* LinphoneProvisioningSpaces */
+    int spaces_cache;                 /* seconds a spaces row is reused */
     int digest_algorithms;            /* LP_ALG_* bits */
     int nonce_lifetime;               /* seconds */
     lp_nonce_cache *nonce_cache;
@@ -72,6 +75,16 @@ typedef struct {
     apr_array_header_t *additions;    /* of lp_addition, config order */
 } lp_dir_conf;
 
+/* What a request learns once and several phases use (request_config). */
+struct lp_space;
+typedef struct {
+    linphone_account *account;        /* authenticated by AuthType Linphone */
+    const struct lp_space *space;     /* the host's space */
+    int space_state;                  /* 0 unknown, else an lp_space_of result */
+} lp_request;
+
+lp_request *lp_request_of(request_rec *r);
+
 void *lp_conf_create_server(apr_pool_t *p, server_rec *s);
 void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv);
 void *lp_conf_create_dir(apr_pool_t *p, char *dir);
@@ -82,6 +95,7 @@ void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv);
 const char *lp_set_rc(cmd_parms *cmd, void *dc, const char *path);
 const char *lp_set_minutes(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_seconds(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_server_flag(cmd_parms *cmd, void *dc, int on);
 const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_vcard_url(cmd_parms *cmd, void *dc, const char *arg);

@@ -14,6 +14,9 @@ int lp_handler_provisioning(request_rec *r);
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl);
 /** Runs the claim and sends the account's document, or the error. */
 int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location);
+/** 1 when spaces are on and the host has none (or the lookup failed):
+ *  the 404/503 response is sent and *status holds the handler's return. */
+int lp_space_missing(request_rec *r, int *status);
 /** 1 when LinphoneProvisioningRequireHeader applies and the header is absent. */
 int lp_header_missing(request_rec *r);
 /** The /me route: the authenticated account's document. */

@@ -28,6 +28,7 @@ typedef enum {
     LP_SQL_ACCOUNT_FIND_ADDRESS,
     LP_SQL_API_KEY_FIND,
     LP_SQL_API_KEY_TOUCH,
+    LP_SQL_SPACE_FIND,
     LP_SQL_COUNT
 } lp_sql_id;
 
@@ -36,6 +37,8 @@ typedef enum {
     "a.id, a.username, a.domain, a.display_name, a.email, a.activated, " \
     "a.blocked"
 #define LP_SQL_ACCOUNT_NCOLS 7
+
+#define LP_SQL_SPACE_NCOLS 18
 
 lp_dialect lp_sql_dialect(const char *driver_name);
 const char *lp_sql_label(lp_sql_id id);

@@ -58,4 +58,9 @@ lp_store_status lp_store_passwords(request_rec *r, linphone_account *account);
 lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  linphone_account **account);
 
+/** The `spaces` row of a host as strings (NULL for SQL NULL), in the
+ *  column order of LP_SQL_SPACE_FIND (LP_SQL_SPACE_NCOLS of them). */
+lp_store_status lp_store_space(request_rec *r, const char *host,
+                               const char ***row);
+
 #endif

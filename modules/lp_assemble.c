@@ -7,23 +7,40 @@
 #include "apr_strings.h"
 #include <string.h>
 
+const char *const lp_ui_flags[LP_UI_FLAGS] = {
+    "super", "disable_chat_feature", "disable_meetings_feature",
+    "disable_broadcast_feature", "hide_settings", "hide_account_settings",
+    "disable_call_recordings_feature", "only_display_sip_uri_username",
+    "assistant_hide_create_account", "assistant_disable_qr_code",
+    "assistant_hide_third_party_account", "max_account"
+};
+
 static void set(apr_pool_t *p, xmlNodePtr section, const char *name,
                 const char *value)
 {
     lp_doc_set(section, name, lp_xml_clean(p, value), 0);
 }
 
-xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const char *vcard,
-                      const linphone_account *a)
+xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const lp_space *space,
+                      const char *vcard, const linphone_account *a)
 {
     xmlDocPtr doc = rc ? lp_doc_copy(rc) : lp_doc_new();
     int i;
 
     lp_doc_pool_free(p, doc);
+    if (space && space->custom)        /* validated when the row was read */
+        lp_rc_parse(p, space->custom, strlen(space->custom), doc);
     if (vcard)
         set(p, lp_doc_section(doc, "misc"), "contacts-vcard-list", vcard);
     if (!a)
         return doc;
+
+    if (space && !lp_doc_find_section(doc, "ui")) {
+        xmlNodePtr ui = lp_doc_section(doc, "ui");
+
+        for (i = 0; i < LP_UI_FLAGS; i++)
+            set(p, ui, lp_ui_flags[i], space->ui[i]);
+    }
 
     set(p, lp_doc_section(doc, "proxy_0"), "reg_identity",
         lp_reg_identity(p, a->display_name, a->username, a->domain));

@@ -29,15 +29,14 @@ static const struct { int bit; const char *name; } algorithms[] = {
 
 linphone_account *lp_auth_account(request_rec *r)
 {
-    return ap_get_module_config(r->request_config,
-                                &linphone_provisioning_module);
+    return lp_request_of(r)->account;
 }
 
 static int authenticated(request_rec *r, linphone_account *a)
 {
     r->user = apr_pstrcat(r->pool, a->username, "@", a->domain, NULL);
     r->ap_auth_type = LP_AUTH_TYPE;
-    ap_set_module_config(r->request_config, &linphone_provisioning_module, a);
+    lp_request_of(r)->account = a;
     return OK;
 }
 

@@ -7,6 +7,7 @@
 #include "lp_doc.h"
 #include "lp_crypto.h"
 #include "lp_additions.h"
+#include "lp_space.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -17,6 +18,7 @@
 #define DEFAULT_DB_TIMEOUT 3
 #define DEFAULT_ALGORITHM "SHA-256"
 #define DEFAULT_NONCE_LIFETIME 300
+#define DEFAULT_SPACES_CACHE 10
 
 void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
 {
@@ -27,6 +29,8 @@ void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
     c->db_timeout = LP_UNSET;
     c->vcard_none = LP_UNSET;
     c->nonce_lifetime = LP_UNSET;
+    c->spaces = LP_UNSET;
+    c->spaces_cache = LP_UNSET;
     return c;
 }
 
@@ -53,6 +57,8 @@ void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->digest_algorithms = add->digest_algorithms ? add->digest_algorithms
                                                   : base->digest_algorithms;
     PICK(nonce_lifetime);
+    PICK(spaces);
+    PICK(spaces_cache);
     PICKP(nonce_cache);
     PICKP(secret);
     return c;
@@ -94,12 +100,21 @@ static lp_dir_conf *dir_conf(request_rec *r)
 
 int lp_require_header(request_rec *r)
 {
+    int missing, failed;
+    const lp_space *space = lp_space_of(r, &missing, &failed);
+
+    if (space)
+        return space->require_header;
     return dir_conf(r)->require_header != 0;        /* default On */
 }
 
 int lp_overwrite_all(request_rec *r)
 {
-    return dir_conf(r)->overwrite_all == 1;         /* default Off */
+    int missing, failed;
+    const lp_space *space = lp_space_of(r, &missing, &failed);
+
+    return dir_conf(r)->overwrite_all == 1          /* default Off */
+           || (space && space->overwrite_all);
 }
 
 int lp_api_key_enabled(request_rec *r)
@@ -107,10 +122,27 @@ int lp_api_key_enabled(request_rec *r)
     return dir_conf(r)->api_key != 0;               /* default On */
 }
 
+lp_request *lp_request_of(request_rec *r)
+{
+    lp_request *q = ap_get_module_config(r->request_config,
+                                         &linphone_provisioning_module);
+
+    if (!q) {
+        q = apr_pcalloc(r->pool, sizeof *q);
+        ap_set_module_config(r->request_config,
+                             &linphone_provisioning_module, q);
+    }
+    return q;
+}
+
 const char *lp_realm(request_rec *r, const char *domain)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
+    int missing, failed;
+    const lp_space *space = lp_space_of(r, &missing, &failed);
 
+    if (space && space->realm && *space->realm)
+        return space->realm;
     return c->realm ? c->realm : domain;
 }
 
@@ -162,6 +194,12 @@ const char *lp_set_minutes(cmd_parms *cmd, void *dc, const char *arg)
 const char *lp_set_seconds(cmd_parms *cmd, void *dc, const char *arg)
 {
     return set_int(cmd, arg, 86400, "seconds");
+}
+
+const char *lp_set_server_flag(cmd_parms *cmd, void *dc, int on)
+{
+    *FIELD(cmd_conf(cmd), cmd, int) = on;
+    return NULL;
 }
 
 const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg)
@@ -314,6 +352,10 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             c->domain = s->server_hostname;
         if (!c->digest_algorithms)
             c->digest_algorithms = LP_ALG_MD5 | LP_ALG_SHA256;
+        if (c->spaces == LP_UNSET)
+            c->spaces = 0;
+        if (c->spaces_cache == LP_UNSET)
+            c->spaces_cache = DEFAULT_SPACES_CACHE;
         if (c->nonce_lifetime == LP_UNSET)
             c->nonce_lifetime = DEFAULT_NONCE_LIFETIME;
     }

@@ -4,6 +4,7 @@
 #include "lp_document.h"
 #include "lp_assemble.h"
 #include "lp_additions.h"
+#include "lp_space.h"
 #include "lp_respond.h"
 
 #include "http_log.h"
@@ -35,7 +36,7 @@ static lp_prerendered *prerender(apr_pool_t *p, const lp_server_conf *c,
     /* {base} is known now only when LinphoneProvisioningBaseURL is set */
     int per_request = !c->vcard_none && !c->vcard_url && !c->base_url;
     const char *vcard = vcard_for(p, c, per_request ? SLOT : c->base_url);
-    xmlDocPtr doc = lp_assemble(p, c->rc, vcard, NULL);
+    xmlDocPtr doc = lp_assemble(p, c->rc, NULL, vcard, NULL);
     const char *at;
     apr_size_t len;
     char *text;
@@ -62,6 +63,14 @@ void lp_document_prerender(apr_pool_t *pconf, server_rec *s)
         c->base_doc[0] = prerender(pconf, c, 0);
         c->base_doc[1] = prerender(pconf, c, 1);
     }
+}
+
+/* The handlers answered 404/503 already when the space is missing. */
+static const lp_space *space_of(request_rec *r)
+{
+    int missing, failed;
+
+    return lp_space_of(r, &missing, &failed);
 }
 
 /* Steps 8 and 9 of SPEC §3 on an assembled document, then its bytes. */
@@ -92,8 +101,9 @@ int lp_document_send_base(request_rec *r, const char *base)
     xmlChar *escaped;
     const char *url;
 
-    if (lp_additions_dynamic(r))
+    if (c->spaces || lp_additions_dynamic(r))
         return finish_and_send(r, lp_assemble(r->pool, c->rc,
+                                              space_of(r),
                                               vcard_for(r->pool, c, base),
                                               NULL), NULL);
     parts[0].iov_base = (void *)pre->head;
@@ -115,7 +125,7 @@ int lp_document_send_account(request_rec *r, const char *base,
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
 
-    return finish_and_send(r, lp_assemble(r->pool, c->rc,
+    return finish_and_send(r, lp_assemble(r->pool, c->rc, space_of(r),
                                           vcard_for(r->pool, c, base),
                                           account), account);
 }

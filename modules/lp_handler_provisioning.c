@@ -9,6 +9,7 @@
 #include "lp_respond.h"
 #include "lp_store.h"
 #include "lp_text.h"
+#include "lp_space.h"
 
 #include "http_log.h"
 #include "http_protocol.h"
@@ -19,6 +20,18 @@ APLOG_USE_MODULE(linphone_provisioning);
 #define PROVISIONING_HEADER "x-linphone-provisioning"
 /* FlexiAPI's provisioning_tokens.user_agent is varchar(255) */
 #define USER_AGENT_MAX 255
+
+int lp_space_missing(request_rec *r, int *status)
+{
+    int missing, failed;
+
+    lp_space_of(r, &missing, &failed);
+    if (failed)
+        *status = lp_respond_unavailable(r);
+    else if (missing)
+        *status = lp_respond_error(r, HTTP_NOT_FOUND, "Host not configured");
+    return missing || failed;
+}
 
 int lp_header_missing(request_rec *r)
 {
@@ -90,11 +103,14 @@ int lp_handler_provisioning(request_rec *r)
 {
     const char *location;
     lp_route route;
+    int status;
 
     if (!r->handler || strcmp(r->handler, LP_HANDLER_PROVISIONING))
         return DECLINED;
     if (r->method_number != M_GET)          /* HEAD is M_GET too */
         return lp_respond_method_not_allowed(r);
+    if (lp_space_missing(r, &status))
+        return status;
     location = lp_location_of(r, LP_HANDLER_PROVISIONING);
     route = location ? lp_route_parse(r->pool, r->uri + strlen(location))
                      : (lp_route){ LP_ROUTE_NONE, NULL };

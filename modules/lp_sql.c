@@ -58,6 +58,17 @@ static const statement catalogue[LP_SQL_COUNT] = {
     [LP_SQL_API_KEY_TOUCH] = { "linphone_api_key_touch",
         "UPDATE api_keys SET requests = requests + 1, last_used_at = %s "
         "WHERE id = %d", { 0 } },
+    /* the ui flags in lp_ui_flags order after the first six columns */
+    [LP_SQL_SPACE_FIND] = { "linphone_space_find",
+        "SELECT host, domain, account_realm, custom_provisioning_entries, "
+        "custom_provisioning_overwrite_all, "
+        "provisioning_use_linphone_provisioning_header, "
+        "super, disable_chat_feature, disable_meetings_feature, "
+        "disable_broadcast_feature, hide_settings, hide_account_settings, "
+        "disable_call_recordings_feature, only_display_sip_uri_username, "
+        "assistant_hide_create_account, assistant_disable_qr_code, "
+        "assistant_hide_third_party_account, max_account "
+        "FROM spaces WHERE host = %s", { 0 } },
 };
 
 lp_dialect lp_sql_dialect(const char *driver_name)

@@ -399,3 +399,21 @@ lp_store_status lp_store_passwords(request_rec *r, linphone_account *a)
         return LP_STORE_UNAVAILABLE;
     return load_passwords(&t, a);
 }
+
+lp_store_status lp_store_space(request_rec *r, const char *host,
+                               const char ***row)
+{
+    apr_array_header_t *rows;
+    const char *args[1];
+    tx t;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    args[0] = host;
+    if (read_rows(&t, LP_SQL_SPACE_FIND, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    *row = APR_ARRAY_IDX(rows, 0, const char **);
+    return LP_STORE_OK;
+}

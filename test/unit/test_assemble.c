@@ -54,7 +54,7 @@ int main(void)
     lp_doc_pool_free(p, rc);
     lp_rc_parse(p, "[sip]\nk=v\n[misc]\na=b\n", 20, rc);
 
-    doc = lp_assemble(p, rc, NULL, NULL);
+    doc = lp_assemble(p, rc, NULL, NULL, NULL);
     ok(well_formed(p, doc, &text), "base document is well-formed");
     ok(strstr(text, "<config xmlns=\"http://www.linphone.org/xsds/lpconfig.xsd\">")
        != NULL, "root element in the lpconfig namespace");
@@ -62,13 +62,13 @@ int main(void)
        "base document holds no credentials");
     ok(!strstr(text, "contacts-vcard-list"), "no vCard entry when none");
 
-    doc = lp_assemble(p, rc, "https://h/contacts/vcard", NULL);
+    doc = lp_assemble(p, rc, NULL, "https://h/contacts/vcard", NULL);
     ok(well_formed(p, doc, &text), "with vCard: well-formed");
     ok(strstr(text, "<entry name=\"a\">b</entry>\n    <entry name="
               "\"contacts-vcard-list\">https://h/contacts/vcard</entry>")
        != NULL, "vCard entry added to the existing misc section");
 
-    doc = lp_assemble(p, rc, NULL, account(p, "alice", "Alice \"A\" \\ <&>"));
+    doc = lp_assemble(p, rc, NULL, NULL, account(p, "alice", "Alice \"A\" \\ <&>"));
     ok(well_formed(p, doc, &text), "account document is well-formed");
     ok(strstr(text, "<entry name=\"reg_identity\">\"Alice \\\"A\\\" \\\\ "
               "&lt;&amp;&gt;\" &lt;sip:alice@sip.example.org&gt;</entry>")
@@ -86,18 +86,44 @@ int main(void)
     ok(strstr(text, "<entry name=\"realm\">realm.example.org</entry>") != NULL,
        "realm from the account's resolved realm");
 
-    doc = lp_assemble(p, rc, NULL, account(p, "bob", NULL));
+    doc = lp_assemble(p, rc, NULL, NULL, account(p, "bob", NULL));
     ok(well_formed(p, doc, &text)
        && strstr(text, "<entry name=\"reg_identity\">&lt;sip:bob@sip.example"
                  ".org&gt;</entry>"), "no display name: bare URI");
 
-    doc = lp_assemble(p, rc, NULL,
+    doc = lp_assemble(p, rc, NULL, NULL,
                       account(p, "ev\xff\xfeil\x01", "]]> \xc3\xa9 \xf0\x9f\x98\x80 \xc3"));
     ok(well_formed(p, doc, &text), "invalid UTF-8 and control bytes: "
        "still well-formed");
     ok(strstr(text, "\xc3\xa9 \xf0\x9f\x98\x80") != NULL,
        "valid non-ASCII kept");
 
+    {
+        lp_space sp;
+        int i;
+
+        memset(&sp, 0, sizeof sp);
+        sp.custom = "[sip]\nk=space\n[custom]\nc=1\n";
+        for (i = 0; i < LP_UI_FLAGS; i++)
+            sp.ui[i] = i == LP_UI_FLAGS - 1 ? "3" : "1";
+        doc = lp_assemble(p, rc, &sp, NULL, account(p, "sp", NULL));
+        ok(well_formed(p, doc, &text), "space document is well-formed");
+        ok(strstr(text, "<entry name=\"k\">space</entry>") != NULL
+           && strstr(text, "<section name=\"custom\">") != NULL,
+           "space custom entries merged after the rc");
+        ok(strstr(text, "<entry name=\"max_account\">3</entry>") != NULL
+           && strstr(text, "<entry name=\"hide_settings\">1</entry>"),
+           "ui section from the space flags");
+        lp_rc_parse(p, "[ui]\nmine=1\n", 12, rc);
+        doc = lp_assemble(p, rc, &sp, NULL, account(p, "sp", NULL));
+        ok(well_formed(p, doc, &text) && !strstr(text, "max_account"),
+           "an existing ui section is left as it is");
+        doc = lp_assemble(p, rc, &sp, NULL, NULL);
+        ok(well_formed(p, doc, &text) && !strstr(text, "hide_settings"),
+           "no ui flags on the base document");
+    }
+    doc = lp_assemble(p, rc, NULL, NULL,
+                      account(p, "ev\xff\xfeil\x01", "]]> \xc3\xa9 \xf0\x9f\x98\x80 \xc3"));
     lp_doc_overwrite_all(doc);
     ok(well_formed(p, doc, &text), "overwrite-all: well-formed");
     {

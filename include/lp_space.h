@@ -1,0 +1,38 @@
+/*
+ * lp_space — FlexiAPI's `spaces` (SPEC §4): with LinphoneProvisioningSpaces
+ * On, the request's host selects a row whose settings override the
+ * directives for that request: header requirement, realm, custom entries,
+ * overwrite-all and the `ui` flags.
+ */
+#ifndef LP_SPACE_H
+#define LP_SPACE_H
+
+#include "httpd.h"
+
+#define LP_UI_FLAGS 12
+
+typedef struct lp_space {
+    const char *host;
+    const char *domain;
+    const char *realm;            /* account_realm, NULL when unset */
+    const char *custom;           /* custom_provisioning_entries (valid INI) */
+    int overwrite_all;
+    int require_header;
+    const char *ui[LP_UI_FLAGS];  /* integers as text, in lp_ui_flags order */
+} lp_space;
+
+/** The names of the ui flags, in the order of lp_space.ui (defined with
+ *  the assembly, lp_assemble.c, which writes them). */
+extern const char *const lp_ui_flags[LP_UI_FLAGS];
+
+/**
+ * The space of the request's host, or NULL when spaces are off.  *missing is
+ * set when spaces are on and no row matches (404 "Host not configured"), and
+ * *failed on a database failure (503).  Memoized per request; rows are
+ * cached per child for LinphoneProvisioningSpacesCache seconds.
+ */
+const lp_space *lp_space_of(request_rec *r, int *missing, int *failed);
+
+void lp_space_child_init(apr_pool_t *p, server_rec *s);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * lp_space — the request host's `spaces` row (see lp_space.h).
+ *
+ * Rows are cached per child process for LinphoneProvisioningSpacesCache
+ * seconds, keyed by virtual host and host name: an admin's change is seen
+ * within that time.  Only existing rows are cached (unknown hosts are asked
+ * again each time), so the cache is bounded by the table, and each entry
+ * owns a sub-pool that a refresh destroys: nothing grows per request.
+ * Requests copy the entry into their own pool under the lock.
+ */
+#include "lp_space.h"
+#include "lp_conf.h"
+#include "lp_doc.h"
+#include "lp_sql.h"
+#include "lp_store.h"
+#include "lp_text.h"
+
+#include "http_log.h"
+#include "apr_hash.h"
+#include "apr_strings.h"
+#include "apr_thread_mutex.h"
+
+APLOG_USE_MODULE(linphone_provisioning);
+
+enum { SPACE_FOUND = 1, SPACE_MISSING, SPACE_FAILED };
+
+typedef struct {
+    apr_pool_t *pool;
+    apr_time_t fetched;
+    lp_space space;
+} cache_entry;
+
+static apr_pool_t *cache_pool;
+static apr_hash_t *cache;
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *cache_lock;
+#endif
+
+void lp_space_child_init(apr_pool_t *p, server_rec *s)
+{
+    apr_pool_create(&cache_pool, p);
+    cache = apr_hash_make(cache_pool);
+#if APR_HAS_THREADS
+    apr_thread_mutex_create(&cache_lock, APR_THREAD_MUTEX_DEFAULT, p);
+#endif
+}
+
+static void lock(void)
+{
+#if APR_HAS_THREADS
+    apr_thread_mutex_lock(cache_lock);
+#endif
+}
+
+static void unlock(void)
+{
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(cache_lock);
+#endif
+}
+
+static void copy(apr_pool_t *p, lp_space *to, const lp_space *from)
+{
+    int i;
+
+#define DUP(s) ((s) ? apr_pstrdup(p, s) : NULL)
+    to->host = DUP(from->host);
+    to->domain = DUP(from->domain);
+    to->realm = DUP(from->realm);
+    to->custom = DUP(from->custom);
+    to->overwrite_all = from->overwrite_all;
+    to->require_header = from->require_header;
+    for (i = 0; i < LP_UI_FLAGS; i++)
+        to->ui[i] = DUP(from->ui[i]);
+#undef DUP
+}
+
+/* A row of LP_SQL_SPACE_FIND as a space (strings in `p`). */
+static void from_row(request_rec *r, apr_pool_t *p, const char **v,
+                     lp_space *s)
+{
+    int i;
+
+    s->host = v[0];
+    s->domain = v[1];
+    s->realm = v[2] && *v[2] ? v[2] : NULL;
+    s->custom = v[3] && *v[3] ? v[3] : NULL;
+    if (s->custom) {
+        xmlDocPtr check = lp_doc_new();
+        const char *err;
+
+        lp_doc_pool_free(r->pool, check);
+        err = lp_rc_parse(r->pool, s->custom, strlen(s->custom), check);
+        if (err) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, LPLOGNO(0601)
+                          "space %s: custom_provisioning_entries ignored: %s",
+                          ap_escape_logitem(r->pool, s->host), err);
+            s->custom = NULL;
+        }
+    }
+    s->overwrite_all = lp_bool_parse(v[4]) == 1;
+    s->require_header = lp_bool_parse(v[5]) != 0;      /* default: required */
+    for (i = 0; i < LP_UI_FLAGS - 1; i++)
+        s->ui[i] = lp_bool_parse(v[6 + i]) == 1 ? "1" : "0";
+    s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", v[6 + LP_UI_FLAGS - 1]
+                                          ? atoi(v[6 + LP_UI_FLAGS - 1]) : 0);
+}
+
+static int fetch(request_rec *r, lp_space *out)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const char *key = apr_psprintf(r->pool, "%pp %s", (void *)r->server,
+                                   r->hostname ? r->hostname : "");
+    apr_time_t now = apr_time_now();
+    cache_entry *e;
+    const char **row;
+
+    lock();
+    e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
+    if (e && now - e->fetched < apr_time_from_sec(c->spaces_cache)) {
+        copy(r->pool, out, &e->space);
+        unlock();
+        return SPACE_FOUND;
+    }
+    unlock();
+
+    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        return SPACE_MISSING;
+    default:
+        return SPACE_FAILED;
+    }
+    from_row(r, r->pool, row, out);
+    if (c->spaces_cache <= 0)
+        return SPACE_FOUND;
+
+    lock();
+    e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
+    if (!e) {
+        /* once per existing host: the entry and key live as long as the
+         * child; the row's strings live in the entry's own pool */
+        e = apr_pcalloc(cache_pool, sizeof *e);
+        apr_pool_create(&e->pool, cache_pool);
+        apr_hash_set(cache, apr_pstrdup(cache_pool, key), APR_HASH_KEY_STRING,
+                     e);
+    }
+    apr_pool_clear(e->pool);            /* a refresh drops the old strings */
+    copy(e->pool, &e->space, out);
+    e->fetched = now;
+    unlock();
+    return SPACE_FOUND;
+}
+
+const lp_space *lp_space_of(request_rec *r, int *missing, int *failed)
+{
+    lp_request *q = lp_request_of(r);
+
+    if (!lp_server_conf_get(r->server)->spaces) {
+        *missing = *failed = 0;
+        return NULL;
+    }
+    if (!q->space_state) {
+        lp_space *s = apr_pcalloc(r->pool, sizeof *s);
+
+        q->space_state = fetch(r, s);
+        q->space = q->space_state == SPACE_FOUND ? s : NULL;
+    }
+    *missing = q->space_state == SPACE_MISSING;
+    *failed = q->space_state == SPACE_FAILED;
+    return q->space;
+}
