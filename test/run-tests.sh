@@ -15,6 +15,9 @@
 #   LP_TEST_DIR   copy used when run as root
 #                 (default /var/tmp/mod_linphone_provisioning-test)
 #   LP_TEST_USER  unprivileged user (default lptest)
+#   LP_TEST_ROOT_NETNS=1  run the whole suite in a network namespace made by
+#                 root (the default only where unprivileged user namespaces
+#                 are disabled; see linphone_client.t)
 #   APXS, HTTPD   (default /usr/bin/apxs, /usr/sbin/apache2)
 
 set -eu
@@ -23,6 +26,10 @@ PACKAGES="apache2 apache2-dev libapr1-dev libaprutil1-dev
 libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev
 libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl libwww-perl
 sqlite3 gcc make pkg-config libc6-dev perl"
+
+# Only for the real Linphone client tests (linphone_client.t), which are
+# skipped, saying why, when these are missing; installed when run as root.
+OPTIONAL_PACKAGES="liblinphone-dev openssl iproute2 util-linux"
 
 LP_TEST_USER=${LP_TEST_USER:-lptest}
 LP_TEST_DIR=${LP_TEST_DIR:-/var/tmp/mod_linphone_provisioning-test}
@@ -34,7 +41,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 say() { printf '%s\n' "run-tests: $*" >&2; }
 
 missing_packages() {
-    for p in $PACKAGES; do
+    for p in "$@"; do
         s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
         [ "$s" = installed ] || printf '%s ' "$p"
     done
@@ -43,13 +50,19 @@ missing_packages() {
 # ---------------------------------------------------------------------------
 # Stage 1 (root only): packages, unprivileged user, private copy.
 if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
-    missing=$(missing_packages)
-    if [ -n "$missing" ]; then
-        say "installing: $missing"
+    # shellcheck disable=SC2086
+    missing=$(missing_packages $PACKAGES)
+    # shellcheck disable=SC2086
+    optional=$(missing_packages $OPTIONAL_PACKAGES)
+    if [ -n "$missing$optional" ]; then
+        say "installing: $missing$optional"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update
         # shellcheck disable=SC2086
-        apt-get install -y --no-install-recommends $missing
+        [ -z "$missing" ] || apt-get install -y --no-install-recommends $missing
+        # shellcheck disable=SC2086
+        [ -z "$optional" ] || apt-get install -y --no-install-recommends $optional \
+            || say "could not install $optional: the Linphone client tests will be skipped"
     fi
 
     if ! id "$LP_TEST_USER" >/dev/null 2>&1; then
@@ -63,13 +76,34 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
     mkdir -p "$LP_TEST_DIR"
     (cd "$top" && tar -cf - --exclude=./.git --exclude=.libs \
         --exclude='*.o' --exclude='*.lo' --exclude='*.slo' --exclude='*.la' \
-        --exclude=./test/perl-framework/t/logs .) | (cd "$LP_TEST_DIR" && tar -xf -)
+        --exclude=./test/perl-framework/t/logs \
+        --exclude=./test/linphone-client/lpclient .) | (cd "$LP_TEST_DIR" && tar -xf -)
     chown -R "$LP_TEST_USER:" "$LP_TEST_DIR"
 
+    # The Linphone client tests (linphone_client.t) run the real client in
+    # a private network namespace holding only the loopback.  They make it
+    # themselves (unshare --user --net) where the kernel lets an unprivileged
+    # user do so; where it does not, root makes one here and the whole
+    # suite runs inside it (LP_TEST_ROOT_NETNS=1 forces this).
+    root_netns=${LP_TEST_ROOT_NETNS:-}
+    if [ -z "$root_netns" ] && command -v unshare >/dev/null 2>&1 \
+       && ! runuser -u "$LP_TEST_USER" -- unshare --user --map-current-user \
+            --keep-caps --net true >/dev/null 2>&1; then
+        root_netns=1
+    fi
     rc=0
-    runuser -u "$LP_TEST_USER" -- env LP_TEST_INNER=1 \
-        APXS="$APXS" HTTPD="$HTTPD" \
-        sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
+    if [ -n "$root_netns" ] && unshare --net true >/dev/null 2>&1; then
+        say "running the suite in a private network namespace (loopback only)"
+        unshare --net --pid --fork --kill-child \
+            sh -c 'ip link set lo up && exec "$@"' sh \
+            runuser -u "$LP_TEST_USER" -- env LP_TEST_INNER=1 \
+            LP_CLIENT_NETNS=root APXS="$APXS" HTTPD="$HTTPD" \
+            sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
+    else
+        runuser -u "$LP_TEST_USER" -- env LP_TEST_INNER=1 \
+            APXS="$APXS" HTTPD="$HTTPD" \
+            sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
+    fi
     say "test tree and logs left in $LP_TEST_DIR"
     exit $rc
 fi
@@ -80,7 +114,8 @@ if [ "$(id -u)" -eq 0 ]; then
     say "refusing to run Apache::Test as root"; exit 1
 fi
 
-missing=$(missing_packages)
+# shellcheck disable=SC2086
+missing=$(missing_packages $PACKAGES)
 if [ -n "$missing" ]; then
     say "missing Debian packages: $missing"
     say "install them with: apt-get install $missing"
@@ -92,6 +127,13 @@ say "building the module"
 make -f Makefile.apxs
 say "building the C unit tests"
 make -f Makefile.apxs unit
+if pkg-config --exists linphone 2>/dev/null; then
+    say "building the Linphone test client (liblinphone-dev $(dpkg-query -W -f='${Version}' liblinphone-dev 2>/dev/null))"
+    make -f Makefile.apxs lpclient
+else
+    rm -f test/linphone-client/lpclient
+    say "liblinphone-dev is not installed: the Linphone client tests will be skipped"
+fi
 
 if [ ! -f .libs/mod_linphone_provisioning.so ]; then
     say ".libs/mod_linphone_provisioning.so was not built"; exit 1

@@ -1,0 +1,463 @@
+# A real Linphone client (liblinphone, through test/linphone-client/lpclient)
+# provisions itself from the module: by token over HTTP and HTTPS, with
+# ?reset_password (MD5 and SHA-256), then again through /provisioning/me
+# with Digest from its stored credentials; and the failures it must see.
+#
+# The client runs in a private network namespace (only the loopback), so
+# this file starts an Apache of its own in that namespace instead of using
+# the shared Apache::Test server: see t/lib/LinphoneClient.pm.  It is
+# skipped, saying why, when liblinphone-dev is not installed or the
+# namespace cannot be made.
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+
+use Apache::Test qw(-withtestmore);
+use LinphoneTest;
+use LinphoneClient;
+use DBI;
+
+if (my $why = client_skip_reason()) {
+    plan skip_all => $why;
+}
+enter_private_netns();      # re-runs this file in the namespace
+
+plan tests => 116;
+
+my $dir     = client_dir();
+my $top     = Apache::Test::vars('top_dir') . '/../..';
+my $mods    = modules_dir();
+my $domain  = 'sip.example.org';
+my $realm_b = 'client.realm';          # the MD5 host's fixed realm
+my $proxy   = '<sip:127.0.0.1:5999;transport=tcp>';
+my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
+               ow => 8605);
+my $log     = "$dir/access.log";
+my $db      = 'client';
+
+# --- database: t/db/client.sqlite, from the shipped schema ------------------
+my $file = db_file($db);
+unlink $file, "$file-wal", "$file-shm", "$file-journal";
+{
+    open my $fh, '<', "$top/conf/schema/sqlite3.sql" or die "schema: $!";
+    my $sql = do { local $/; <$fh> };
+    my $h = DBI->connect("dbi:SQLite:dbname=$file", '', '',
+                         { RaiseError => 1, PrintError => 0 });
+    $h->{sqlite_allow_multiple_statements} = 1;
+    $h->do($sql);
+    $h->disconnect;
+}
+
+# --- the base rc: what a real deployment needs for the client to create an
+# account from proxy_0 (a server address, here through proxy_default_values);
+# no REGISTER, the namespace has no SIP server anyway.
+my $rc = "$dir/base.rc";
+write_file($rc, <<RC);
+# base lpconfig of linphone_client.t
+[sip]
+default_proxy=0
+[proxy_default_values]
+reg_proxy=$proxy
+reg_sendregister=0
+publish=0
+RC
+
+my($ca, $crt, $key) = make_test_ca($dir);
+
+# --- Apache: one host per variant -------------------------------------------
+unlink $log, "$dir/error.log";
+my $vhosts = '';
+for my $v (sort keys %port) {
+    my $extra = {
+        http  => 'LinphoneProvisioningRequireHeader Off',
+        https => "LinphoneProvisioningRequireHeader Off\n    SSLEngine on\n"
+               . "    SSLCertificateFile $crt\n    SSLCertificateKeyFile $key",
+        md5   => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningPasswordAlgorithm MD5\n"
+               . "    LinphoneProvisioningRealm $realm_b",
+        guard => '# the x-linphone-provisioning guard, as by default',
+        ow    => "LinphoneProvisioningRequireHeader Off\n"
+               . "    <Location /provisioning/me>\n"
+               . "        LinphoneProvisioningOverwriteAll On\n"
+               . "    </Location>",
+    }->{$v};
+    $vhosts .= <<VH;
+Listen 127.0.0.1:$port{$v}
+<VirtualHost 127.0.0.1:$port{$v}>
+    ServerName 127.0.0.1
+    DBDriver sqlite3
+    DBDParams $file
+    $extra
+</VirtualHost>
+VH
+}
+my $conf = "$dir/httpd.conf";
+write_file($conf, <<CONF);
+# Apache of linphone_client.t, inside the client's network namespace
+ServerRoot "$dir"
+ServerName 127.0.0.1
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+ErrorLog "$dir/error.log"
+LogLevel info linphone_provisioning:debug
+<IfModule !mpm_event_module>
+<IfModule !mpm_prefork_module>
+<IfModule !mpm_worker_module>
+    LoadModule mpm_event_module $mods/mod_mpm_event.so
+</IfModule>
+</IfModule>
+</IfModule>
+LoadModule authn_core_module $mods/mod_authn_core.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule authz_user_module $mods/mod_authz_user.so
+LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so
+LoadModule dbd_module $mods/mod_dbd.so
+LoadModule ssl_module $mods/mod_ssl.so
+LoadModule linphone_provisioning_module $top/.libs/mod_linphone_provisioning.so
+LogFormat "%{local}p|%m|%U%q|%>s|%u|%{From}i|%{x-linphone-provisioning}i|%{Authorization}i|%{User-Agent}i" lpclient
+CustomLog "$log" lpclient
+DocumentRoot "$dir"
+
+LinphoneProvisioningRC "$rc"
+LinphoneProvisioningVcardListURL none
+<Location /provisioning>
+    SetHandler linphone-provisioning
+    # later starts re-fetch through /provisioning/me (SPEC 9)
+    LinphoneProvisioningEntry misc config-uri "expr=%{REQUEST_SCHEME}://%{HTTP_HOST}/provisioning/me" overwrite
+</Location>
+<Location /provisioning/me>
+    AuthType Linphone
+    AuthName "Linphone provisioning"
+    Require valid-user
+</Location>
+
+$vhosts
+CONF
+
+start_httpd($conf, values %port);
+
+sub url {
+    my($v, $path) = @_;
+    my $scheme = $v eq 'https' ? 'https' : 'http';
+    return "$scheme://127.0.0.1:$port{$v}$path";
+}
+
+# ===========================================================================
+# a. a fresh client provisions by token over HTTP (no header: 5.1 sends none)
+my $u_a = uniq('alice');
+my $sha_a = ha1('SHA-256', $u_a, $domain, 'secret');
+my $id_a = create_account($u_a, $domain, 'Alice Liddell',
+                          passwords => [[$sha_a, 'SHA-256']], db => $db);
+my $tok_a = create_provisioning_token($id_a, undef, 0, undef, db => $db);
+my $rc_a = "$dir/alice.rc";
+my $r = run_client(uri => url(http => "/provisioning/$tok_a"), rc_out => $rc_a,
+                   name => 'a-http');
+diag("liblinphone $r->{version}") if $r->{version};
+provisioned_ok($r, 'HTTP', user => $u_a, display => 'Alice Liddell',
+               ha1 => $sha_a, algorithm => 'SHA-256', realm => $domain,
+               config_uri => url(http => '/provisioning/me'));
+token_consumed_ok($tok_a, $id_a, 'HTTP');
+my @l = logged(1);
+is(scalar(grep { $_->{uri} eq "/provisioning/$tok_a" && $_->{status} == 200 } @l),
+   1, 'HTTP: one GET of the token URL, answered 200');
+is($l[0]{lphdr}, '-', 'liblinphone 5.1 sends no x-linphone-provisioning header');
+
+# a clear-text password reaches the client as passwd, without ha1
+my $u_c = uniq('carl');
+my $id_c = create_account($u_c, $domain, undef,
+                          passwords => [['clear-secret', 'CLRTXT']], db => $db);
+my $tok_c = create_provisioning_token($id_c, undef, 0, undef, db => $db);
+$r = run_client(uri => url(http => "/provisioning/$tok_c"), name => 'a-clrtxt');
+is($r->{status}, 'Successful', 'CLRTXT: Successful') or show($r);
+is(ai($r, 'passwd'), 'clear-secret', 'CLRTXT: the client holds the clear password');
+is(ai($r, 'ha1'), '', 'CLRTXT: and no ha1');
+is(identity_of($r)->{user}, $u_c, 'CLRTXT: identity without display name');
+logged(1);
+
+# an account with an MD5 and a SHA-256 password (FlexiAPI often stores
+# both): the document carries two auth_info sections for one user; whatever
+# the client keeps must be one of them, and it must re-provision with it
+my $u_d = uniq('dora');
+my @pw_d = ([ha1('MD5', $u_d, $domain, 'secret'), 'MD5'],
+            [ha1('SHA-256', $u_d, $domain, 'secret'), 'SHA-256']);
+my $id_d = create_account($u_d, $domain, undef, passwords => \@pw_d, db => $db);
+my $tok_d = create_provisioning_token($id_d, undef, 0, undef, db => $db);
+my $rc_d = "$dir/dora.rc";
+$r = run_client(uri => url(http => "/provisioning/$tok_d"), rc_out => $rc_d,
+                name => 'a-two-passwords');
+is($r->{status}, 'Successful', 'two passwords: Successful') or show($r);
+my %db_pw = map { ("$_->[1]:$_->[0]" => 1) } @pw_d;
+ok(@{ $r->{auth_infos} }
+   && !grep({ !$db_pw{"$_->{algorithm}:$_->{ha1}"} } @{ $r->{auth_infos} }),
+   'two passwords: every auth info the client keeps is a database row ('
+   . join(', ', map { $_->{algorithm} } @{ $r->{auth_infos} }) . ')');
+my $kept_d = $r->{auth_infos}[0] || {};
+logged(1);
+
+# ===========================================================================
+# b. the same over HTTPS, the client given the throwaway CA
+my $u_b = uniq('bob');
+my $sha_b = ha1('SHA-256', $u_b, $domain, 'secret');
+my $id_b = create_account($u_b, $domain, 'Bob',
+                          passwords => [[$sha_b, 'SHA-256']], db => $db);
+my $tok_b = create_provisioning_token($id_b, undef, 0, undef, db => $db);
+
+# without the CA the certificate is refused: the check is real
+$r = run_client(uri => url(https => "/provisioning/$tok_b"), name => 'b-noca');
+is($r->{status}, 'Failed', 'HTTPS without the CA: Failed (certificate refused)')
+    or show($r);
+ok(!truthy(fetch_provisioning_token($tok_b, db => $db)->{used}),
+   'HTTPS without the CA: token not consumed');
+
+my $rc_b = "$dir/bob.rc";
+$r = run_client(uri => url(https => "/provisioning/$tok_b"), ca => $ca,
+                rc_out => $rc_b, name => 'b-https');
+provisioned_ok($r, 'HTTPS', user => $u_b, display => 'Bob', ha1 => $sha_b,
+               algorithm => 'SHA-256', realm => $domain,
+               config_uri => url(https => '/provisioning/me'));
+token_consumed_ok($tok_b, $id_b, 'HTTPS');
+@l = logged(1);
+is($l[-1]{status}, 200, 'HTTPS: the token URL answered 200');
+
+# ===========================================================================
+# c. ?reset_password: the client's ha1 is the new database hash
+# SHA-256 (the default algorithm, realm = domain)
+my $u_r = uniq('rita');
+my $old_r = ha1('SHA-256', $u_r, $domain, 'old');
+my $id_r = create_account($u_r, $domain, undef,
+                          passwords => [[$old_r, 'SHA-256']], db => $db);
+my $tok_r = create_provisioning_token($id_r, undef, 0, undef, db => $db);
+my $rc_r = "$dir/rita.rc";
+$r = run_client(uri => url(http => "/provisioning/$tok_r?reset_password"),
+                rc_out => $rc_r, name => 'c-reset-sha256');
+reset_ok($r, $id_r, 'SHA-256', $domain, $old_r, 'reset SHA-256');
+logged(1);
+
+# MD5 with a fixed realm that is not the domain
+my $u_m = uniq('mallory');
+my $old_m = ha1('SHA-256', $u_m, $domain, 'old');
+my $id_m = create_account($u_m, $domain, undef,
+                          passwords => [[$old_m, 'SHA-256']], db => $db);
+my $tok_m = create_provisioning_token($id_m, undef, 0, undef, db => $db);
+my $rc_m = "$dir/mallory.rc";
+$r = run_client(uri => url(md5 => "/provisioning/$tok_m?reset_password"),
+                rc_out => $rc_m, name => 'c-reset-md5');
+reset_ok($r, $id_m, 'MD5', $realm_b, $old_m, 'reset MD5');
+logged(1);
+
+# ===========================================================================
+# d. re-provisioning: a second core started from the resulting rc fetches
+# /provisioning/me, sends From, answers the Digest challenge
+reprovision_ok($rc_a, 'http', $u_a, 'SHA-256', 'SHA-256 (HTTP)', ha1 => $sha_a);
+reprovision_ok($rc_r, 'http', $u_r, 'SHA-256', 'SHA-256 after reset',
+               ha1 => fetch_passwords($id_r, db => $db)->[0]{password});
+reprovision_ok($rc_m, 'md5', $u_m, 'MD5', "MD5, realm $realm_b",
+               ha1 => fetch_passwords($id_m, db => $db)->[0]{password});
+reprovision_ok($rc_d, 'http', $u_d, $kept_d->{algorithm} || 'MD5',
+               'two passwords', ha1 => $kept_d->{ha1});
+reprovision_ok($rc_b, 'https', $u_b, 'SHA-256', 'SHA-256 (HTTPS)',
+               ca => $ca, ha1 => $sha_b);
+
+# what a re-fetch changes on the client: a document entry replaces a key the
+# client already has only with overwrite="true"
+my %later;
+for my $v (qw(http ow)) {
+    my $u = uniq($v eq 'ow' ? 'olga' : 'nora');
+    my $id = create_account($u, $domain, 'Before',
+                            passwords => [[ha1('SHA-256', $u, $domain, 's'),
+                                           'SHA-256']], db => $db);
+    my $tok = create_provisioning_token($id, undef, 0, undef, db => $db);
+    my $f = "$dir/$u.rc";
+    my $r1 = run_client(uri => url($v => "/provisioning/$tok"), rc_out => $f,
+                        name => "d-overwrite-$v");
+    logged(1);
+    dbh($db)->do('UPDATE accounts SET display_name = ? WHERE id = ?', undef,
+                 'After', $id);
+    my $r2 = run_client(rc_in => $f, name => "d-overwrite-$v-again");
+    logged(2);
+    $later{$v} = [$r1, $r2, $f];
+}
+is($later{http}[1]{status}, 'Successful', 're-fetch without overwrite: Successful')
+    or show($later{http}[1]);
+is(identity_of($later{http}[1])->{display}, 'Before',
+   're-fetch without overwrite: the client keeps its identity');
+is($later{ow}[1]{status}, 'Successful', 're-fetch with overwrite: Successful')
+    or show($later{ow}[1]);
+is(identity_of($later{ow}[1])->{display}, 'After',
+   're-fetch with LinphoneProvisioningOverwriteAll On: the new display name');
+
+# ===========================================================================
+# e. failures, seen from the client: Failed, never a silent success
+# used token: 404
+$r = run_client(uri => url(http => "/provisioning/$tok_a"), name => 'e-used');
+is($r->{status}, 'Failed', 'used token: Failed') or show($r);
+is(scalar @{ $r->{accounts} } + scalar @{ $r->{auth_infos} }, 0,
+   'used token: no account, no credentials');
+@l = logged(1);
+is($l[-1]{status}, 404, 'used token: the server answered 404');
+
+# the guard On: a 5.1 client sends no x-linphone-provisioning, 400
+my $u_g = uniq('gina');
+my $id_g = create_account($u_g, $domain, undef,
+                          passwords => [[ha1('SHA-256', $u_g, $domain, 's'),
+                                         'SHA-256']], db => $db);
+my $tok_g = create_provisioning_token($id_g, undef, 0, undef, db => $db);
+$r = run_client(uri => url(guard => "/provisioning/$tok_g"), name => 'e-guard');
+is($r->{status}, 'Failed', 'header guard On: Failed') or show($r);
+is(scalar @{ $r->{auth_infos} }, 0, 'header guard On: no credentials');
+@l = logged(1);
+is($l[-1]{status}, 400, 'header guard On: the server answered 400');
+ok(!truthy(fetch_provisioning_token($tok_g, db => $db)->{used}),
+   'header guard On: token not consumed');
+ok(!truthy(fetch_account($id_g, db => $db)->{activated}),
+   'header guard On: account not activated');
+
+# the guard On for /provisioning/me too: authenticated, then 400
+$r = run_client(rc_in => $later{http}[2], uri => url(guard => '/provisioning/me'),
+                name => 'e-guard-me');
+is($r->{status}, 'Failed', 'header guard On, /provisioning/me: Failed') or show($r);
+@l = grep { $_->{uri} eq '/provisioning/me' } logged(2);
+is(join(' ', map { $_->{status} } @l), '401 400',
+   'header guard On, /provisioning/me: 401, then 400 after authentication');
+
+# stored credentials that no longer match: 401, Failed
+dbh($db)->do('UPDATE passwords SET password = ? WHERE account_id = ?', undef,
+             ha1('SHA-256', $u_a, $domain, 'changed'), $id_a);
+$r = run_client(rc_in => $rc_a, name => 'e-wrong-credentials');
+is($r->{status}, 'Failed', 'stale credentials on /provisioning/me: Failed')
+    or show($r);
+@l = logged(2);
+my @me = grep { $_->{uri} eq '/provisioning/me' } @l;
+ok(@me && !grep({ $_->{status} != 401 } @me),
+   'stale credentials: every answer was 401 (' . scalar(@me) . ' requests)');
+
+stop_httpd();
+my @crash = grep { /exit signal|Segmentation fault|AddressSanitizer/ }
+            read_lines("$dir/error.log");
+is(scalar @crash, 0, 'no Apache child crashed') or diag(@crash);
+
+# ===========================================================================
+# helpers
+
+sub write_file {
+    my($f, $content) = @_;
+    open my $fh, '>', $f or die "$f: $!";
+    print $fh $content;
+    close $fh or die "$f: $!";
+}
+
+sub read_lines {
+    my $f = shift;
+    open my $fh, '<', $f or return ();
+    return <$fh>;
+}
+
+sub truthy { my $v = shift; defined $v && $v =~ /^(?:1|t|true|y|yes)$/i }
+
+# The next access log records (at least $min of them), parsed; Apache
+# logs a header's `"` as `\"`.
+sub logged {
+    my $min = shift;
+    my @f = qw(port method uri status user from lphdr authz ua);
+    return map { (my $l = $_) =~ s/\\"/"/g;
+                 my %h; @h{@f} = split /\|/, $l, scalar @f; \%h }
+           access_log_lines($log, $min);
+}
+
+sub show {
+    my $r = shift;
+    diag("lpclient: exit $r->{exit}, status $r->{status}, message "
+         . ($r->{message} // '') . "; its log: $r->{stderr}");
+}
+
+# The first (only) auth info's field.
+sub ai {
+    my($r, $k) = @_;
+    my $a = $r->{auth_infos}[0] or return undef;
+    return $a->{$k};
+}
+
+# { display, user, domain } of the first account's identity.
+sub identity_of {
+    my $r = shift;
+    my $id = ($r->{accounts}[0] || {})->{identity} // '';
+    my %h;
+    $h{display} = $1 if $id =~ /^\s*"((?:[^"\\]|\\.)*)"/;
+    @h{qw(user domain)} = ($1, $2) if $id =~ /sip:([^@>;]+)@([^>;:]+)/;
+    return \%h;
+}
+
+# 12 tests
+sub provisioned_ok {
+    my($r, $what, %e) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is($r->{exit}, 0, "$what: lpclient ran");
+    is($r->{status}, 'Successful', "$what: status Successful") or show($r);
+    is(scalar @{ $r->{accounts} }, 1, "$what: one account");
+    my $id = identity_of($r);
+    is_deeply([@$id{qw(user domain)}], [$e{user}, $domain],
+              "$what: identity is sip:user\@domain");
+    is($id->{display}, $e{display}, "$what: display name");
+    is($r->{accounts}[0]{server}, $proxy, "$what: server from the base rc");
+    is(scalar @{ $r->{auth_infos} }, 1, "$what: one auth info");
+    is_deeply([map { ai($r, $_) } qw(username domain realm)],
+              [$e{user}, $domain, $e{realm}],
+              "$what: auth info username, domain, realm");
+    is(ai($r, 'ha1'), $e{ha1}, "$what: ha1 equals the database");
+    is(ai($r, 'algorithm'), $e{algorithm}, "$what: algorithm $e{algorithm}");
+    is(ai($r, 'passwd'), '', "$what: no clear password");
+    is($r->{config_uri}, $e{config_uri},
+       "$what: config-uri now points at /provisioning/me");
+}
+
+# 4 tests
+sub token_consumed_ok {
+    my($token, $account_id, $what) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $t = fetch_provisioning_token($token, db => $db);
+    ok(truthy($t->{used}), "$what: token consumed");
+    is($t->{ip}, '127.0.0.1', "$what: token row holds the client IP");
+    like($t->{user_agent} // '', qr{^lpclient/\d},
+         "$what: token row holds the client's user agent");
+    ok(truthy(fetch_account($account_id, db => $db)->{activated}),
+       "$what: account activated");
+}
+
+# 8 tests
+sub reset_ok {
+    my($r, $account_id, $algo, $realm, $old, $what) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is($r->{status}, 'Successful', "$what: Successful") or show($r);
+    my $pw = fetch_passwords($account_id, db => $db);
+    is(scalar @$pw, 1, "$what: one password row left");
+    is($pw->[0]{algorithm}, $algo, "$what: stored as $algo");
+    isnt($pw->[0]{password}, $old, "$what: a new hash");
+    like($pw->[0]{password}, $algo eq 'MD5' ? qr/^[0-9a-f]{32}$/ : qr/^[0-9a-f]{64}$/,
+         "$what: lowercase hex $algo");
+    is(ai($r, 'ha1'), $pw->[0]{password}, "$what: the client's ha1 is the new hash");
+    is(ai($r, 'algorithm'), $algo, "$what: the client's algorithm");
+    is(ai($r, 'realm'), $realm, "$what: the client's realm");
+}
+
+# 8 tests
+sub reprovision_ok {
+    my($rc_in, $v, $user, $algo, $what, %o) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $r = run_client(rc_in => $rc_in, ca => $o{ca}, name => "d-$what");
+    is($r->{status}, 'Successful', "re-provisioning $what: Successful")
+        or show($r);
+    is(ai($r, 'ha1'), $o{ha1}, "re-provisioning $what: credentials kept");
+    my @me = grep { $_->{uri} eq '/provisioning/me' } logged(2);
+    my($first, $last) = ($me[0] || {}, $me[-1] || {});
+    is($first->{status}, 401, "re-provisioning $what: challenged first")
+        or diag(explain(\@me));
+    is($first->{from}, "sip:$user\@$domain",
+       "re-provisioning $what: the client sent From: sip:user\@domain");
+    is($last->{status}, 200, "re-provisioning $what: then 200");
+    like($last->{authz} // '', qr/^Digest .*algorithm="?\Q$algo\E"?(?:,|$)/,
+         "re-provisioning $what: answered with Digest $algo");
+    is($last->{user}, "$user\@$domain",
+       "re-provisioning $what: authenticated as the account");
+    is($last->{port}, $port{$v}, "re-provisioning $what: on the same host");
+}
