@@ -23,7 +23,7 @@ if (my $why = client_skip_reason()) {
 }
 enter_private_netns();      # re-runs this file in the namespace
 
-plan tests => 116;
+plan tests => 119;
 
 my $dir     = client_dir();
 my $top     = Apache::Test::vars('top_dir') . '/../..';
@@ -32,7 +32,7 @@ my $domain  = 'sip.example.org';
 my $realm_b = 'client.realm';          # the MD5 host's fixed realm
 my $proxy   = '<sip:127.0.0.1:5999;transport=tcp>';
 my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
-               ow => 8605);
+               ow => 8605, transient => 8606);
 my $log     = "$dir/access.log";
 my $db      = 'client';
 
@@ -63,6 +63,19 @@ reg_sendregister=0
 publish=0
 RC
 
+# the same with [misc] transient_provisioning=1 (as conf/linphone.rc has)
+my $rc_transient = "$dir/transient.rc";
+write_file($rc_transient, <<RC);
+[sip]
+default_proxy=0
+[proxy_default_values]
+reg_proxy=$proxy
+reg_sendregister=0
+publish=0
+[misc]
+transient_provisioning=1
+RC
+
 my($ca, $crt, $key) = make_test_ca($dir);
 
 # --- Apache: one host per variant -------------------------------------------
@@ -77,6 +90,8 @@ for my $v (sort keys %port) {
                . "    LinphoneProvisioningPasswordAlgorithm MD5\n"
                . "    LinphoneProvisioningRealm $realm_b",
         guard => '# the x-linphone-provisioning guard, as by default',
+        transient => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningRC \"$rc_transient\"",
         ow    => "LinphoneProvisioningRequireHeader Off\n"
                . "    <Location /provisioning/me>\n"
                . "        LinphoneProvisioningOverwriteAll On\n"
@@ -286,6 +301,24 @@ is($later{ow}[1]{status}, 'Successful', 're-fetch with overwrite: Successful')
     or show($later{ow}[1]);
 is(identity_of($later{ow}[1])->{display}, 'After',
    're-fetch with LinphoneProvisioningOverwriteAll On: the new display name');
+
+# transient_provisioning=1 in the document makes the client forget its
+# config-uri once provisioned, our /provisioning/me entry included: it never
+# fetches again
+my $u_t = uniq('tess');
+my $id_t = create_account($u_t, $domain, undef,
+                          passwords => [[ha1('SHA-256', $u_t, $domain, 's'),
+                                         'SHA-256']], db => $db);
+my $tok_t = create_provisioning_token($id_t, undef, 0, undef, db => $db);
+my $rc_t = "$dir/$u_t.rc";
+$r = run_client(uri => url(transient => "/provisioning/$tok_t"), rc_out => $rc_t,
+                name => 'd-transient');
+is($r->{status}, 'Successful', 'transient_provisioning=1: Successful') or show($r);
+is($r->{config_uri}, '', 'transient_provisioning=1: the client dropped config-uri');
+logged(1);
+$r = run_client(rc_in => $rc_t, name => 'd-transient-again');
+is($r->{status}, 'Skipped', 'transient_provisioning=1: no later fetch (Skipped)')
+    or show($r);
 
 # ===========================================================================
 # e. failures, seen from the client: Failed, never a silent success
