@@ -35,6 +35,9 @@ my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
                ow => 8605, transient => 8606);
 my $log     = "$dir/access.log";
 my $db      = 'client';
+# the MPM test/run-tests.sh was asked for (LP_TEST_MPM), as for the suite
+my($mpm)    = ($ENV{LP_TEST_MPM} || 'event') =~ /^(event|worker|prefork)$/;
+$mpm      ||= 'event';
 
 # --- database: t/db/client.sqlite, from the shipped schema ------------------
 my $file = db_file($db);
@@ -116,13 +119,7 @@ PidFile "$dir/httpd.pid"
 DefaultRuntimeDir "$dir"
 ErrorLog "$dir/error.log"
 LogLevel info linphone_provisioning:debug
-<IfModule !mpm_event_module>
-<IfModule !mpm_prefork_module>
-<IfModule !mpm_worker_module>
-    LoadModule mpm_event_module $mods/mod_mpm_event.so
-</IfModule>
-</IfModule>
-</IfModule>
+LoadModule mpm_${mpm}_module $mods/mod_mpm_$mpm.so
 LoadModule authn_core_module $mods/mod_authn_core.so
 LoadModule authz_core_module $mods/mod_authz_core.so
 LoadModule authz_user_module $mods/mod_authz_user.so
