@@ -170,6 +170,9 @@ sub start_httpd {
     my $out = client_dir() . '/httpd.out';
     $httpd_pid = fork // die "fork: $!";
     if (!$httpd_pid) {
+        # its own session: on shutdown the prefork MPM signals its whole
+        # process group, which would otherwise be the test harness's
+        POSIX::setsid();
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', $out;
         open STDERR, '>&', \*STDOUT;
@@ -190,7 +193,7 @@ sub start_httpd {
 }
 
 sub stop_httpd {
-    return unless $httpd_pid;
+    return unless $httpd_pid && $httpd_pid > 1;
     kill 'TERM', $httpd_pid;
     my $deadline = time + 10;
     while (waitpid($httpd_pid, POSIX::WNOHANG()) == 0) {
