@@ -1,8 +1,9 @@
 /*
- * lp_store — the accounts and tokens, through mod_dbd.  Each operation is
- * one transaction on the request's pooled connection: it either happens
- * whole or not at all, and of concurrent claims on one token exactly one
- * wins (a conditional UPDATE/DELETE whose affected-row count decides).
+ * lp_store — the accounts and tokens, through mod_dbd.  Each claim is one
+ * transaction on the request's pooled connection: it either happens whole
+ * or not at all, and of concurrent claims on one token exactly one wins (a
+ * conditional UPDATE/DELETE whose affected-row count decides).  A check is
+ * one read and writes nothing.
  */
 #ifndef LP_STORE_H
 #define LP_STORE_H
@@ -41,5 +42,10 @@ int lp_store_init(void);
  *  passwords as they are after the transaction. */
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *claim,
                                linphone_account **account);
+
+/** Checks a provisioning token as a claim would (NOT_FOUND, EXPIRED,
+ *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction. */
+lp_store_status lp_store_check_token(request_rec *r, const char *token,
+                                     apr_interval_time_t lifetime);
 
 #endif

@@ -185,6 +185,20 @@ static int expired(const char *created_at, apr_interval_time_t lifetime)
     return t + lifetime < apr_time_now();
 }
 
+/* The verdict on a provisioning token row starting with id, used,
+ * created_at and the account's newest unused token id (TOKEN_FIND and
+ * TOKEN_CHECK). */
+static lp_store_status token_verdict(const char **v,
+                                     apr_interval_time_t lifetime)
+{
+    /* used, or not the account's newest unused token */
+    if (lp_bool_parse(v[1]) != 0 || !v[3] || strcmp(v[0], v[3]))
+        return LP_STORE_NOT_FOUND;
+    if (expired(v[2], lifetime))
+        return LP_STORE_EXPIRED;
+    return LP_STORE_OK;
+}
+
 /* The token part of a claim; on LP_STORE_OK *account is set. */
 static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
                                    linphone_account **account)
@@ -193,6 +207,7 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
     apr_array_header_t *rows;
     const char **v;
     const char *args[4];
+    lp_store_status st;
     int n;
 
     args[0] = cl->token;
@@ -202,11 +217,8 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
         if (rows->nelts != 1)
             return LP_STORE_NOT_FOUND;
         v = APR_ARRAY_IDX(rows, 0, const char **);
-        /* used, or not the account's newest unused token */
-        if (lp_bool_parse(v[1]) != 0 || !v[3] || strcmp(v[0], v[3]))
-            return LP_STORE_NOT_FOUND;
-        if (expired(v[2], cl->lifetime))
-            return LP_STORE_EXPIRED;
+        if ((st = token_verdict(v, cl->lifetime)) != LP_STORE_OK)
+            return st;
         *account = account_from(p, v + 4);
         if ((*account)->blocked)
             return LP_STORE_BLOCKED;
@@ -290,21 +302,28 @@ static lp_store_status load_passwords(tx *t, linphone_account *a)
     return LP_STORE_OK;
 }
 
+/* The request's pooled connection with our statements; 0, or -1 (logged). */
+static int tx_open(request_rec *r, tx *t)
+{
+    t->r = r;
+    t->dbd = dbd_acquire(r);
+    if (!t->dbd) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
+                      "no database connection (see mod_dbd's messages)");
+        return -1;
+    }
+    t->conn = conn_setup(r, t->dbd);
+    return t->conn ? 0 : -1;
+}
+
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
                                linphone_account **account)
 {
-    tx t = { r, NULL, NULL };
+    tx t;
     const char *now = lp_time_format(r->pool, apr_time_now());
     lp_store_status st;
 
-    t.dbd = dbd_acquire(r);
-    if (!t.dbd) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
-                      "no database connection (see mod_dbd's messages)");
-        return LP_STORE_UNAVAILABLE;
-    }
-    t.conn = conn_setup(r, t.dbd);
-    if (!t.conn || plain(&t, lp_sql_begin(t.conn->dialect)))
+    if (tx_open(r, &t) || plain(&t, lp_sql_begin(t.conn->dialect)))
         return LP_STORE_UNAVAILABLE;
 
     st = claim_token(&t, cl, now, account);
@@ -319,5 +338,27 @@ lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
         st = LP_STORE_UNAVAILABLE;
     if (st != LP_STORE_OK && plain(&t, LP_SQL_ROLLBACK))
         st = LP_STORE_UNAVAILABLE;
+    return st;
+}
+
+lp_store_status lp_store_check_token(request_rec *r, const char *token,
+                                     apr_interval_time_t lifetime)
+{
+    tx t;
+    apr_array_header_t *rows;
+    const char **v;
+    const char *args[1];
+    lp_store_status st;
+
+    /* one SELECT is a consistent snapshot on every driver: no transaction */
+    args[0] = token;
+    if (tx_open(r, &t) || read_rows(&t, LP_SQL_TOKEN_CHECK, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    v = APR_ARRAY_IDX(rows, 0, const char **);
+    st = token_verdict(v, lifetime);
+    if (st == LP_STORE_OK && lp_bool_parse(v[4]) == 1)
+        st = LP_STORE_BLOCKED;
     return st;
 }
