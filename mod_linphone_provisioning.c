@@ -80,6 +80,7 @@ static void lp_register_hooks(apr_pool_t *p)
     static const char *const after_dbd[] = { "mod_dbd.c", NULL };
 
     ap_hook_post_config(lp_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
+    ap_hook_map_to_storage(lp_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(lp_handler_wizard, NULL, NULL, APR_HOOK_MIDDLE);

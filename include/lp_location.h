@@ -23,6 +23,13 @@ void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
  */
 const char *lp_location_of(request_rec *r, const char *handler);
 
+/**
+ * map_to_storage: URIs under our locations name no file, so the core's
+ * directory walk (a stat per path segment, "File name too long" on huge
+ * tokens, directory-slash redirects) is skipped for them, as mod_proxy does.
+ */
+int lp_map_to_storage(request_rec *r);
+
 /** {base}: LinphoneProvisioningBaseURL, else the request's scheme, host and
  *  port followed by the provisioning location without its last segment. */
 const char *lp_base_url(request_rec *r, const char *location);

@@ -107,7 +107,9 @@ int lp_handler_provisioning(request_rec *r)
 int lp_fixup_no_redirect(request_rec *r)
 {
     /* mod_dir redirects a directory URL lacking its slash; a Linphone
-     * client does not follow redirects, and our URLs are not files. */
+     * client does not follow redirects, and our URLs are not files.
+     * (lp_map_to_storage already skips the file walk for the locations found
+     * at startup; this covers <LocationMatch> mappings.) */
     if (r->handler && (!strcmp(r->handler, LP_HANDLER_PROVISIONING)
                        || !strcmp(r->handler, LP_HANDLER_WIZARD)))
         r->finfo.filetype = APR_NOFILE;

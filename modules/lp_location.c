@@ -85,6 +85,18 @@ static int under(const char *uri, const char *path)
     return strncmp(uri, path, n) == 0 && (uri[n] == '\0' || uri[n] == '/');
 }
 
+int lp_map_to_storage(request_rec *r)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const lp_location *locs = (const lp_location *)c->locations->elts;
+    int i;
+
+    for (i = 0; i < c->locations->nelts; i++)
+        if (under(r->uri, locs[i].path))
+            return OK;
+    return DECLINED;
+}
+
 const char *lp_location_of(request_rec *r, const char *handler)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
