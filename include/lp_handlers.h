@@ -21,6 +21,10 @@ int lp_space_missing(request_rec *r, int *status);
 int lp_header_missing(request_rec *r);
 /** The /me route: the authenticated account's document. */
 int lp_handler_me(request_rec *r, const char *location);
+/** `linphone-wizard`: the page that opens the app on its provisioning URL. */
+int lp_handler_wizard(request_rec *r);
+/** `{location}/qrcode/{token}`, called by linphone-provisioning. */
+int lp_serve_qrcode(request_rec *r, const char *location, const char *token);
 /** fixups: keeps mod_dir from redirecting our URLs (clients never follow). */
 int lp_fixup_no_redirect(request_rec *r);
 

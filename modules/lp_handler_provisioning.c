@@ -128,6 +128,8 @@ int lp_handler_provisioning(request_rec *r)
         return claim(r, LP_CLAIM_AUTH_TOKEN, route.token, location);
     case LP_ROUTE_ME:
         return lp_handler_me(r, location);
+    case LP_ROUTE_QRCODE:
+        return lp_serve_qrcode(r, location, route.token);
     default:
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
     }

@@ -22,7 +22,7 @@ set -eu
 PACKAGES="apache2 apache2-dev libapr1-dev libaprutil1-dev
 libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev
 libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl libwww-perl
-sqlite3 gcc make pkg-config libc6-dev perl"
+sqlite3 gcc make pkg-config libc6-dev perl zbar-tools"
 
 LP_TEST_USER=${LP_TEST_USER:-lptest}
 LP_TEST_DIR=${LP_TEST_DIR:-/var/tmp/mod_linphone_provisioning-test}
