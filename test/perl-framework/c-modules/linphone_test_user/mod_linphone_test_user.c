@@ -14,6 +14,7 @@
 #include "httpd.h"
 #include "http_config.h"
 #include "http_request.h"
+#include "http_core.h"
 #include "apr_strings.h"
 
 static int test_user_authn(request_rec *r)
