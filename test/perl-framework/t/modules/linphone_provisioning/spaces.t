@@ -10,7 +10,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 22;
+plan tests => 21;
 
 Apache::TestRequest::module('lp_spaces');
 my $a_host = "a-$$.spaces.test";
