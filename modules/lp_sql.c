@@ -111,11 +111,18 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
         snprintf(buf, size, "SET SESSION innodb_lock_wait_timeout = %d",
                  lock_timeout_seconds > 0 ? lock_timeout_seconds : 1);
         break;
-    default:
+    default: {
+        /* APR's sqlite3 driver retries a busy statement itself: 16 tries,
+         * 100 ms apart, each waiting busy_timeout.  So the wait is spread
+         * over those tries to total the configured time (at least the
+         * driver's own 1.6 s). */
+        int per_try = lock_timeout_seconds * 1000 / 16 - 100;
+
         /* WAL makes synchronous=NORMAL durable across application crashes */
         snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
-                 "PRAGMA synchronous = NORMAL", lock_timeout_seconds * 1000);
+                 "PRAGMA synchronous = NORMAL", per_try > 0 ? per_try : 0);
         break;
+    }
     }
     return buf;
 }

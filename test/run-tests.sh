@@ -5,17 +5,21 @@
 #   make -f Makefile.apxs test
 #
 # As root (CI): installs the missing Debian packages, copies the tree
-# (without .git) to $LP_TEST_DIR, owned by the unprivileged user lptest, and
-# runs everything there as lptest (Apache::Test refuses to run as root).
+# (without .git) to a fresh directory owned by the unprivileged user lptest,
+# and runs everything there as lptest (Apache::Test refuses to run as root).
+# The copy is removed when every test passed, kept (with t/logs) otherwise.
 # As another user: runs in place; missing packages are listed and it stops.
 #
 # Extra arguments go to t/TEST, e.g.:
 #   sh test/run-tests.sh -verbose t/modules/linphone_provisioning/token.t
 # Environment:
-#   LP_TEST_DIR   copy used when run as root
-#                 (default /var/tmp/mod_linphone_provisioning-test)
+#   LP_TEST_DIR   copy used when run as root, wiped first and kept
+#                 (default: a new /var/tmp/mod_linphone_provisioning-test.XXXXXX)
 #   LP_TEST_USER  unprivileged user (default lptest)
 #   APXS, HTTPD   (default /usr/bin/apxs, /usr/sbin/apache2)
+#   LP_TEST_MPM   event (default), worker or prefork
+#   APACHE_TEST_PORT  base port (default "select": the first free one from
+#                 8529 in steps of 20, so parallel runs do not collide)
 
 set -eu
 
@@ -25,7 +29,6 @@ libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl libwww-perl
 sqlite3 gcc make pkg-config libc6-dev perl zbar-tools"
 
 LP_TEST_USER=${LP_TEST_USER:-lptest}
-LP_TEST_DIR=${LP_TEST_DIR:-/var/tmp/mod_linphone_provisioning-test}
 APXS=${APXS:-/usr/bin/apxs}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 
@@ -58,9 +61,15 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
                 --shell /bin/sh "$LP_TEST_USER"
     fi
 
+    keep=1
+    if [ -n "${LP_TEST_DIR:-}" ]; then
+        rm -rf "$LP_TEST_DIR"
+        mkdir -p "$LP_TEST_DIR"
+    else
+        LP_TEST_DIR=$(mktemp -d /var/tmp/mod_linphone_provisioning-test.XXXXXX)
+        keep=0
+    fi
     say "copying $top to $LP_TEST_DIR (as $LP_TEST_USER)"
-    rm -rf "$LP_TEST_DIR"
-    mkdir -p "$LP_TEST_DIR"
     (cd "$top" && tar -cf - --exclude=./.git --exclude=.libs \
         --exclude='*.o' --exclude='*.lo' --exclude='*.slo' --exclude='*.la' \
         --exclude=./test/perl-framework/t/logs .) | (cd "$LP_TEST_DIR" && tar -xf -)
@@ -70,7 +79,11 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
     runuser -u "$LP_TEST_USER" -- env LP_TEST_INNER=1 \
         APXS="$APXS" HTTPD="$HTTPD" \
         sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
-    say "test tree and logs left in $LP_TEST_DIR"
+    if [ $rc -eq 0 ] && [ $keep -eq 0 ]; then
+        rm -rf "$LP_TEST_DIR"
+    else
+        say "test tree and logs left in $LP_TEST_DIR"
+    fi
     exit $rc
 fi
 
@@ -89,9 +102,9 @@ fi
 
 cd "$top"
 say "building the module"
-make -f Makefile.apxs
+make -f Makefile.apxs APXS="$APXS"
 say "building the C unit tests"
-make -f Makefile.apxs unit
+make -f Makefile.apxs APXS="$APXS" unit
 
 if [ ! -f .libs/mod_linphone_provisioning.so ]; then
     say ".libs/mod_linphone_provisioning.so was not built"; exit 1
@@ -111,11 +124,23 @@ perl -MApache::TestMM -e 'Apache::TestMM::generate_script("t/TEST")'
 chmod +x t/TEST
 t/TEST -clean >/dev/null 2>&1 || true
 
+# "-port select" (not the environment variable: every test process would
+# pick a port again) is resolved once and saved in t/conf.
+port_arg="-port select"
+[ -n "${APACHE_TEST_PORT:-}" ] && port_arg=""
+mpm=${LP_TEST_MPM:-event}
+if [ ! -f "t/conf/mpm-$mpm.httpd" ]; then
+    say "LP_TEST_MPM=$mpm: no t/conf/mpm-$mpm.httpd (event, worker or prefork)"; exit 1
+fi
+say "running Apache::Test (MPM $mpm)"
 rc=0
-t/TEST -apxs "$APXS" -httpd "$HTTPD" "$@" || rc=$?
+# shellcheck disable=SC2086
+t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
+    -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg "$@" || rc=$?
 
 if [ $rc -ne 0 ] && [ -f t/logs/error_log ]; then
-    say "t/TEST exited with $rc; last lines of $pf/t/logs/error_log:"
-    tail -n 60 t/logs/error_log >&2
+    say "t/TEST exited with $rc; last error lines of $pf/t/logs/error_log:"
+    grep -E ':(warn|error|crit|alert|emerg)\]|exit signal|Segmentation' \
+        t/logs/error_log | tail -n 40 >&2 || true
 fi
 exit $rc

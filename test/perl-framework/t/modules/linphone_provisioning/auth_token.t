@@ -8,7 +8,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 18;
+plan tests => 22;
 
 my $domain = 'example.org';
 my $user   = uniq('auth');
@@ -61,3 +61,15 @@ ok(defined fetch_auth_token($t), 'auth token not deleted by the wrong URL');
 my $pt = create_provisioning_token($id);
 status_is(hget("/provisioning/auth_token/$pt"), 404,
           'provisioning token on /provisioning/auth_token/: 404');
+
+# Blocked account: 403, the auth token is not used up.
+my $bid = create_account(uniq('authblk'), $domain, 'Blocked', blocked => 1);
+$t = create_auth_token($bid);
+$res = hget("/provisioning/auth_token/$t");
+status_is($res, 403, 'auth token of a blocked account: 403');
+ok(is_plain_error($res), '403 body is short plain text') or diag($res->as_string);
+ok(defined fetch_auth_token($t), 'blocked: auth token not deleted');
+
+# An auth token whose account row is gone.
+$t = create_auth_token(999_999_999);
+status_is(hget("/provisioning/auth_token/$t"), 404, 'auth token of a missing account: 404');

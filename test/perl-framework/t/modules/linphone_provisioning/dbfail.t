@@ -11,7 +11,7 @@ use Apache::TestRequest;
 use LinphoneTest;
 
 # chmod 000 does not lock root out.
-plan tests => 13, need { 'running as non-root' => $> != 0 };
+plan tests => 15, need { 'running as non-root' => $> != 0 };
 
 my $db   = 'fail';
 my $file = db_file($db);
@@ -49,6 +49,15 @@ my $ok = eval {
 };
 chmod $mode, $file or die "chmod $file: $!";
 die $@ unless $ok;
+
+# The failure is logged at error level, without the request's data.
+my $log = Apache::Test::vars('t_logs') . '/error_log';
+open my $lfh, '<', $log or die "$log: $!";
+my @err = grep { /linphone_provisioning:error/ } <$lfh>;
+close $lfh;
+ok(scalar @err, 'the failure is logged at error level');
+is(scalar(grep { /\Q$t2\E|\Q$at\E/ } @err), 0, 'error lines do not carry the tokens')
+    or diag(@err);
 
 # Back: nothing was consumed while the database was away.
 $res = hget("/provisioning/$t2", lp_header);

@@ -11,7 +11,6 @@ use Apache::TestRequest;
 use LinphoneTest;
 
 my $domain = 'example.org';
-binmode(Test::More->builder->$_, ':encoding(UTF-8)') for qw(output failure_output todo_output);
 
 # Display names stored as valid UTF-8: exact reg_identity expected.
 my @display = (
@@ -25,6 +24,7 @@ my @display = (
     "Emoji \x{1F600} \x{1F4DE}",
     "Mixed \"é\\\" <&> ]]>",
     "Tab\tand  spaces",
+    'Long ' . ('x' x 10000),
 );
 
 # Usernames: the auth_info username must round-trip exactly.
@@ -40,9 +40,20 @@ my @bad_display = (
     [ "Ctl\x01\x08\x1fX",       'control characters' ],
     [ "Nul\x{0}Byte",           'NUL byte' ],
     [ "Over\xc0\xafLong",       'overlong encoding' ],
+    [ "Line\r\nBreak",          'CR LF' ],
+    [ "Surrogate\xed\xa0\x80X",  'UTF-8 encoded surrogate' ],
+    [ "NonChar\xef\xbf\xbeX",    'U+FFFE (not an XML character)' ],
 );
 
 plan tests => 2 * @display + 3 * @usernames + 3 * @bad_display + 3;
+
+# Test names in ASCII (TAP output is bytes).
+sub n {
+    my $s = shift;
+    $s = substr($s, 0, 40) . '...(' . length($s) . ' chars)' if length $s > 60;
+    $s =~ s/([^\x20-\x7e])/sprintf '\\x{%x}', ord $1/ge;
+    return $s;
+}
 
 sub sip_quote { my $s = shift; $s =~ s/(["\\])/\\$1/g; qq{"$s"} }
 
@@ -58,9 +69,9 @@ for my $name (@display) {
     my $user = uniq('disp');
     my $id   = create_account($user, $domain, utf8($name));
     my $doc  = provision($id);
-    ok($doc, "well-formed with display name '$name'");
+    ok($doc, 'well-formed with display name ' . n($name));
     is($doc ? doc_entry($doc, 'proxy_0', 'reg_identity') : undef,
-       sip_quote($name) . " <sip:$user\@$domain>", "reg_identity quoted: '$name'");
+       sip_quote($name) . " <sip:$user\@$domain>", 'reg_identity quoted: ' . n($name));
 }
 
 for my $name (@usernames) {
@@ -68,11 +79,11 @@ for my $name (@usernames) {
     my $id   = create_account(utf8($user), $domain, 'Hostile User',
                               passwords => [[ha1('MD5', utf8($user), $domain, 'p'), 'MD5']]);
     my $doc  = provision($id);
-    ok($doc, "well-formed with username '$user'");
+    ok($doc, 'well-formed with username ' . n($user));
     is($doc ? doc_entry($doc, 'auth_info_0', 'username') : undef, $user,
-       "auth_info username round-trips: '$user'");
+       'auth_info username round-trips: ' . n($user));
     like($doc ? doc_entry($doc, 'proxy_0', 'reg_identity') // '' : '',
-         qr/^"Hostile User" <sip:.+\@\Q$domain\E>$/s, "reg_identity shape for '$user'");
+         qr/^"Hostile User" <sip:.+\@\Q$domain\E>$/s, 'reg_identity shape for ' . n($user));
 }
 
 for my $case (@bad_display) {

@@ -11,7 +11,7 @@ use LinphoneTest;
 
 my @methods = qw(POST PUT DELETE PATCH);
 
-plan tests => 2 * @methods * 3 + 4 + 8;
+plan tests => 2 * @methods * 3 + 4 + 2 + 8;
 
 my $domain = 'example.org';
 my $id     = create_account(uniq('meth'), $domain, 'Methods');
@@ -36,8 +36,16 @@ my $t2 = create_auth_token($id);
 status_is(hrequest('DELETE', "/provisioning/auth_token/$t2"), 405, 'DELETE auth token URL: 405');
 ok(defined fetch_auth_token($t2), 'auth token not deleted by DELETE');
 
+# OPTIONS: 405 like the others, or a 200 that only advertises GET and HEAD.
+my $res = hrequest('OPTIONS', "/provisioning/$token", lp_header);
+my $allow = $res->header('Allow') // '';
+ok(($res->code == 405 || $res->code == 200) && $allow =~ /\bGET\b/ && $allow =~ /\bHEAD\b/
+   && $allow !~ /\b(POST|PUT|DELETE)\b/,
+   "OPTIONS: 405 or 200 with Allow: GET, HEAD (got " . $res->code . ", '$allow')");
+is(fetch_provisioning_token($token)->{used}, 0, 'token not consumed by OPTIONS');
+
 # HEAD
-my $res = HEAD('/provisioning', lp_header);
+$res = HEAD('/provisioning', lp_header);
 status_is($res, 200, 'HEAD /provisioning: 200');
 like($res->header('Content-Type') // '', qr{^application/xml}, 'HEAD: Content-Type application/xml');
 is($res->content, '', 'HEAD: no body');

@@ -8,7 +8,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 4 * 10 + 3;
+plan tests => 5 * 10 + 3;
 
 my $domain = 'example.org';
 
@@ -55,6 +55,11 @@ check_reset('auth_token ?foo=bar&reset_password',
             sub { '/provisioning/auth_token/' . create_auth_token($_[0]) . '?foo=bar&reset_password' },
             'SHA-256', 64, $domain);
 
+check_reset('repeated ?reset_password&reset_password=1&reset_password',
+            sub { '/provisioning/' . create_provisioning_token($_[0])
+                  . '?reset_password&reset_password=1&reset_password' },
+            'SHA-256', 64, $domain, lp_header);
+
 Apache::TestRequest::module('lp_md5');
 check_reset('lp_md5 ?reset_password',
             sub { '/provisioning/' . create_provisioning_token($_[0]) . '?reset_password' },
@@ -67,7 +72,7 @@ my $sha  = ha1('SHA-256', $user, $domain, 'keep');
 my $id   = create_account($user, $domain, undef, passwords => [[$sha, 'SHA-256']]);
 my $t    = create_provisioning_token($id);
 status_is(hget("/provisioning/$t?reset_password"), 400, 'no header: 400');
-status_is(hget("/provisioning/$t?reset_passwordx=1", lp_header), 200,
-          '?reset_passwordx is not reset_password');
+status_is(hget("/provisioning/$t?reset_passwordx=1&x_reset_password&a=reset_password", lp_header),
+          200, 'reset_passwordx, x_reset_password, a=reset_password are not reset_password');
 is_deeply([map { $_->{password} } @{ fetch_passwords($id) }], [$sha],
           'passwords unchanged by both requests');

@@ -9,7 +9,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 30;
+plan tests => 31;
 
 my $domain = 'example.org';
 my $ua     = 'Linphone-Test/1.0 (Apache::Test)';
@@ -57,6 +57,13 @@ is($row->{used}, 1, 'token marked used');
 like($row->{ip} // '', loopback_ip, 'token ip filled with the client address');
 is($row->{user_agent}, $ua, 'token user_agent filled');
 is(scalar @{ fetch_passwords($id) }, 2, 'passwords untouched without reset_password');
+
+# Logged at info with the account, the client IP and the user agent.
+my $log = Apache::Test::vars('t_logs') . '/error_log';
+open my $lfh, '<', $log or die "$log: $!";
+my @logged = grep { /\Q$user\E/ && /127\.0\.0\.1/ && /\Q$ua\E/ } <$lfh>;
+close $lfh;
+ok(scalar @logged, 'an error_log line names the account, client IP and user agent');
 
 $res = hget("/provisioning/$token", lp_header);
 status_is($res, 404, 'second use of the token: 404');

@@ -9,7 +9,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 21;
+plan tests => 28;
 
 my $domain = 'example.org';
 
@@ -75,3 +75,28 @@ $id = account('exact');
 $t = create_provisioning_token($id, 'ExactTok' . random_token(16));
 status_is(hget('/provisioning/' . lc($t), lp_header), 404, 'token in another case: 404');
 status_is(hget('/provisioning/' . substr($t, 0, 10), lp_header), 404, 'token prefix: 404');
+
+# URL equivalence: a percent-encoded unreserved character is the same URL.
+$id = account('pct');
+$t = create_provisioning_token($id, 'Pct' . random_token(16));
+status_is(hget('/provisioning/%50' . substr($t, 1), lp_header), 200,
+          'token with its first character percent-encoded: 200');
+
+# Unrelated query arguments do not matter.
+$id = account('query');
+$t = create_provisioning_token($id);
+status_is(hget("/provisioning/$t?utm_source=mail&x=1", lp_header), 200,
+          'token with unrelated query arguments: 200');
+is(fetch_provisioning_token($t)->{used}, 1, '... and consumed');
+
+# No pattern matching on tokens: SQL LIKE wildcards are plain characters.
+$id = account('wild');
+$t = create_provisioning_token($id, 'wild_' . random_token(16));
+(my $other = $t) =~ s/_/X/;
+status_is(hget("/provisioning/$other", lp_header), 404, "'_' in a token is not a wildcard");
+status_is(hget('/provisioning/%25', lp_header), 404, "'%' alone is not a wildcard");
+status_is(hget('/provisioning/wild%25', lp_header), 404, "'wild%' is not a wildcard");
+
+# A token whose account row is gone (SQLite does not enforce the foreign key).
+$t = create_provisioning_token(999_999_999);
+status_is(hget("/provisioning/$t", lp_header), 404, 'token of a missing account: 404');
