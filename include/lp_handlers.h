@@ -8,8 +8,25 @@
 
 #include "lp_store.h"
 
+#include "lp_text.h"
+
+/* What lp_handler_start returns when the handler goes on. */
+#define LP_CONTINUE (-1)
+
+/**
+ * The common start of our handlers: DECLINED when r->handler is another
+ * one; the return of an answer already sent (405, or 404/503 for a host
+ * without space); else LP_CONTINUE with the location and the route of the
+ * rest of the URI (LP_ROUTE_NONE outside the location).
+ */
+int lp_handler_start(request_rec *r, const char *handler,
+                     const char **location, lp_route *route);
+
 int lp_handler_provisioning(request_rec *r);
 
+/** The response for a store failure (not LP_STORE_OK): 404, 410, 403 or
+ *  503, the same for every URL that looks a token or an account up. */
+int lp_respond_store(request_rec *r, lp_store_status st);
 /** A claim of `kind` filled from the request and the configuration. */
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl);
 /** Runs the claim and sends the account's document, or the error. */

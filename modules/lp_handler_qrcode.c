@@ -24,20 +24,11 @@ int lp_serve_qrcode(request_rec *r, const char *location, const char *token)
     const char *url;
     struct iovec body;
     apr_status_t rv;
+    lp_store_status st = lp_store_check_token(r, token, apr_time_from_sec(
+                             (apr_interval_time_t)60 * sc->token_expiry));
 
-    switch (lp_store_check_token(r, token, apr_time_from_sec(
-                (apr_interval_time_t)60 * sc->token_expiry))) {
-    case LP_STORE_OK:
-        break;
-    case LP_STORE_EXPIRED:
-        return lp_respond_error(r, HTTP_GONE, "Token expired");
-    case LP_STORE_BLOCKED:
-        return lp_respond_error(r, HTTP_FORBIDDEN, "Account blocked");
-    case LP_STORE_UNAVAILABLE:
-        return lp_respond_unavailable(r);
-    default:
-        return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
-    }
+    if (st != LP_STORE_OK)
+        return lp_respond_store(r, st);
     url = apr_pstrcat(r->pool, lp_provisioning_url(r, location), "/", token,
                       lp_query_has(r->pool, r->args, "reset_password")
                       ? "?reset_password=1" : "", NULL);
@@ -46,7 +37,7 @@ int lp_serve_qrcode(request_rec *r, const char *location, const char *token)
         return lp_respond_error(r, HTTP_BAD_REQUEST,
                                 "URL too long for a QR code");
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, LPLOGNO(0401)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, LPLOGNO(0701)
                       "cannot render the QR code");
         return lp_respond_error(r, HTTP_INTERNAL_SERVER_ERROR,
                                 "Cannot render the QR code");

@@ -53,18 +53,11 @@ int lp_handler_wizard(request_rec *r)
 {
     const char *location, *url;
     lp_route route;
-    int status;
     struct iovec body;
+    int status = lp_handler_start(r, LP_HANDLER_WIZARD, &location, &route);
 
-    if (!r->handler || strcmp(r->handler, LP_HANDLER_WIZARD))
-        return DECLINED;
-    if (r->method_number != M_GET)          /* HEAD is M_GET too */
-        return lp_respond_method_not_allowed(r);
-    if (lp_space_missing(r, &status))
+    if (status != LP_CONTINUE)
         return status;
-    location = lp_location_of(r, LP_HANDLER_WIZARD);
-    route = location ? lp_route_parse(r->pool, r->uri + strlen(location))
-                     : (lp_route){ LP_ROUTE_NONE, NULL };
     if (route.kind != LP_ROUTE_TOKEN)
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
 
