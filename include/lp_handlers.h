@@ -10,16 +10,14 @@
 
 #include "lp_text.h"
 
-/* What lp_handler_start returns when the handler goes on. */
-#define LP_CONTINUE (-1)
-
 /**
- * The common start of our handlers: DECLINED when r->handler is another
- * one; the return of an answer already sent (405, or 404/503 for a host
- * without space); else LP_CONTINUE with the location and the route of the
- * rest of the URI (LP_ROUTE_NONE outside the location).
+ * The common start of our handlers.  Returns 0 with *status set when the
+ * handler must stop: DECLINED for another handler's request, or the return
+ * of an answer already sent (405, or 404/503 for a host without space).
+ * Returns 1 with the location and the route of the rest of the URI
+ * (LP_ROUTE_NONE outside the location).
  */
-int lp_handler_start(request_rec *r, const char *handler,
+int lp_handler_start(request_rec *r, const char *handler, int *status,
                      const char **location, lp_route *route);
 
 int lp_handler_provisioning(request_rec *r);

@@ -104,31 +104,33 @@ static int claim(request_rec *r, lp_claim_kind kind, const char *token,
     return lp_claim_send(r, &cl, location);
 }
 
-int lp_handler_start(request_rec *r, const char *handler,
+int lp_handler_start(request_rec *r, const char *handler, int *status,
                      const char **location, lp_route *route)
 {
-    int status;
-
-    if (!r->handler || strcmp(r->handler, handler))
-        return DECLINED;
-    if (r->method_number != M_GET)          /* HEAD is M_GET too */
-        return lp_respond_method_not_allowed(r);
-    if (lp_space_missing(r, &status))
-        return status;
+    if (!r->handler || strcmp(r->handler, handler)) {
+        *status = DECLINED;
+        return 0;
+    }
+    if (r->method_number != M_GET) {        /* HEAD is M_GET too */
+        *status = lp_respond_method_not_allowed(r);
+        return 0;
+    }
+    if (lp_space_missing(r, status))
+        return 0;
     *location = lp_location_of(r, handler);
     *route = *location ? lp_route_parse(r->pool, r->uri + strlen(*location))
                        : (lp_route){ LP_ROUTE_NONE, NULL };
-    return LP_CONTINUE;
+    return 1;
 }
 
 int lp_handler_provisioning(request_rec *r)
 {
     const char *location;
     lp_route route;
-    int status = lp_handler_start(r, LP_HANDLER_PROVISIONING, &location,
-                                  &route);
+    int status;
 
-    if (status != LP_CONTINUE)
+    if (!lp_handler_start(r, LP_HANDLER_PROVISIONING, &status, &location,
+                          &route))
         return status;
 
     switch (route.kind) {

@@ -54,9 +54,9 @@ int lp_handler_wizard(request_rec *r)
     const char *location, *url;
     lp_route route;
     struct iovec body;
-    int status = lp_handler_start(r, LP_HANDLER_WIZARD, &location, &route);
+    int status;
 
-    if (status != LP_CONTINUE)
+    if (!lp_handler_start(r, LP_HANDLER_WIZARD, &status, &location, &route))
         return status;
     if (route.kind != LP_ROUTE_TOKEN)
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
