@@ -1,12 +1,15 @@
 #!/bin/sh
 # `make -f Makefile.apxs demo`: a self-contained Apache on 127.0.0.1:8080
 # serving the provisioning flow from a fresh SQLite database (demo accounts
-# from conf/demo-data.sql, fresh tokens).  Everything lives in build/demo;
-# the system's /etc/apache2 is not touched.  Ctrl-C (or `make -f
-# Makefile.apxs demo-stop`) stops it.
+# from conf/demo-data.sql, fresh tokens), with dave's token shown as a QR
+# code in the terminal.  Everything lives in build/demo; the system's
+# /etc/apache2 is not touched.  Ctrl-C (or `make -f Makefile.apxs
+# demo-stop`) stops it.  DEMO_HOST=<this machine's LAN address> lets a phone
+# on the same network scan the QR code; DEMO_PORT changes the port.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 root="$top/build/demo"
+host="${DEMO_HOST:-127.0.0.1}"
 port="${DEMO_PORT:-8080}"
 
 case "${1:-start}" in
@@ -20,20 +23,22 @@ stop)
 esac
 
 sh "$top/conf/install-deps.sh" apache2 apache2-dev libapr1-dev libaprutil1-dev \
-    libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev pkg-config sqlite3 curl
+    libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev \
+    pkg-config sqlite3 curl qrencode
 make -s -C "$top" -f Makefile.apxs >/dev/null
 
 rm -rf "$root"
 mkdir -p "$root/db" "$root/logs" "$root/run"
 db="$root/db/demo.sqlite"
 token() { tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24; }
-t_alice=$(token); t_bob=$(token); t_carol=$(token); t_auth=$(token)
+t_alice=$(token); t_bob=$(token); t_carol=$(token); t_dave=$(token)
+t_auth=$(token)
 now=$(date -u '+%Y-%m-%d %H:%M:%S')
 {
     cat "$top/conf/schema/sqlite3.sql" "$top/conf/demo-data.sql"
     echo "INSERT INTO provisioning_tokens (account_id, token, used, created_at, updated_at) VALUES
       (1, '$t_alice', 0, '$now', '$now'), (2, '$t_bob', 0, '$now', '$now'),
-      (3, '$t_carol', 0, '$now', '$now');"
+      (3, '$t_carol', 0, '$now', '$now'), (4, '$t_dave', 0, '$now', '$now');"
     echo "INSERT INTO auth_tokens (account_id, token, created_at, updated_at) VALUES
       (1, '$t_auth', '$now', '$now');"
 } | sqlite3 "$db" >/dev/null
@@ -48,8 +53,8 @@ Group www-data"
 fi
 cat > "$root/httpd.conf" <<CONF
 ServerRoot "$root"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
+ServerName $host
+Listen $host:$port
 PidFile "$root/run/httpd.pid"
 DefaultRuntimeDir "$root/run"
 ErrorLog "$root/logs/error.log"
@@ -79,12 +84,15 @@ LinphoneProvisioningVcardListURL none
 <Location "/provisioning">
     SetHandler linphone-provisioning
 </Location>
+<Location "/wizard">
+    SetHandler linphone-wizard
+</Location>
 CONF
 
 apache2 -f "$root/httpd.conf" -DFOREGROUND &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; echo; echo "demo stopped"; exit 0' INT TERM
-base="http://127.0.0.1:$port/provisioning"
+base="http://$host:$port/provisioning"
 i=0
 until curl -s -o /dev/null "$base" 2>/dev/null; do
     i=$((i + 1))
@@ -97,7 +105,7 @@ until curl -s -o /dev/null "$base" 2>/dev/null; do
 done
 cat <<MSG
 
-mod_linphone_provisioning demo on http://127.0.0.1:$port  (database: $db)
+mod_linphone_provisioning demo on http://$host:$port  (database: $db)
 
   The base document (no account):
     curl -H 'x-linphone-provisioning: 1' $base
@@ -111,6 +119,21 @@ mod_linphone_provisioning demo on http://127.0.0.1:$port  (database: $db)
   Provision carol (clear-text password), and alice by auth token:
     curl -H 'x-linphone-provisioning: 1' $base/$t_carol
     curl $base/auth_token/$t_auth
+
+  Provision dave from a phone: scan this QR code with the Linphone app
+  (the module's PNG of it: $base/qrcode/$t_dave),
+  or open the wizard page: http://$host:$port/wizard/$t_dave
+MSG
+# the URL the module encodes, drawn again by qrencode for the terminal;
+# ANSI colours keep dark modules dark on a light terminal too
+qr_url=$(curl -s -D - -o /dev/null "$base/qrcode/$t_dave" \
+         | sed -n 's/^X-Qrcode-URL: *//Ip' | tr -d '\r')
+if [ -t 1 ]; then qr_type=ANSIUTF8; else qr_type=UTF8; fi
+qrencode -t "$qr_type" -l H -8 "$qr_url" || echo "  (qrencode failed)"
+echo "  $qr_url"
+[ "$host" != 127.0.0.1 ] \
+    || echo "  (127.0.0.1: a phone cannot reach it; DEMO_HOST=<LAN address> can)"
+cat <<MSG
 
   Logs: $root/logs/   Stop: Ctrl-C or make -f Makefile.apxs demo-stop
 

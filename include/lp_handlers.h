@@ -8,8 +8,23 @@
 
 #include "lp_store.h"
 
+#include "lp_text.h"
+
+/**
+ * The common start of our handlers.  Returns 0 with *status set when the
+ * handler must stop: DECLINED for another handler's request, or the return
+ * of an answer already sent (405, or 404/503 for a host without space).
+ * Returns 1 with the location and the route of the rest of the URI
+ * (LP_ROUTE_NONE outside the location).
+ */
+int lp_handler_start(request_rec *r, const char *handler, int *status,
+                     const char **location, lp_route *route);
+
 int lp_handler_provisioning(request_rec *r);
 
+/** The response for a store failure (not LP_STORE_OK): 404, 410, 403 or
+ *  503, the same for every URL that looks a token or an account up. */
+int lp_respond_store(request_rec *r, lp_store_status st);
 /** A claim of `kind` filled from the request and the configuration. */
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl);
 /** Runs the claim and sends the account's document, or the error. */
@@ -21,6 +36,10 @@ int lp_space_missing(request_rec *r, int *status);
 int lp_header_missing(request_rec *r);
 /** The /me route: the authenticated account's document. */
 int lp_handler_me(request_rec *r, const char *location);
+/** `linphone-wizard`: the page that opens the app on its provisioning URL. */
+int lp_handler_wizard(request_rec *r);
+/** `{location}/qrcode/{token}`, called by linphone-provisioning. */
+int lp_serve_qrcode(request_rec *r, const char *location, const char *token);
 /** fixups: keeps mod_dir from redirecting our URLs (clients never follow). */
 int lp_fixup_no_redirect(request_rec *r);
 

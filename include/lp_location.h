@@ -37,4 +37,12 @@ const char *lp_base_url(request_rec *r, const char *location);
 /** {base}/{last segment of location}: prefix of the provisioning URLs. */
 const char *lp_provisioning_url(request_rec *r, const char *location);
 
+/**
+ * Prefix of the provisioning URLs a wizard page at location `wizard` links
+ * to: the server's provisioning location sharing the wizard's parent (a
+ * <Location /sip/wizard> links to /sip/provisioning), else its first
+ * provisioning location, else the wizard's parent + "/provisioning".
+ */
+const char *lp_wizard_provisioning_url(request_rec *r, const char *wizard);
+
 #endif

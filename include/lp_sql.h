@@ -17,6 +17,7 @@ typedef enum {
 
 typedef enum {
     LP_SQL_TOKEN_FIND = 0,
+    LP_SQL_TOKEN_CHECK,
     LP_SQL_TOKEN_CONSUME,
     LP_SQL_ACCOUNT_ACTIVATE,
     LP_SQL_AUTH_TOKEN_FIND,

@@ -1,8 +1,9 @@
 /*
- * lp_store — the accounts and tokens, through mod_dbd.  Each operation is
- * one transaction on the request's pooled connection: it either happens
- * whole or not at all, and of concurrent claims on one token exactly one
- * wins (a conditional UPDATE/DELETE whose affected-row count decides).
+ * lp_store — the accounts and tokens, through mod_dbd.  Each claim is one
+ * transaction on the request's pooled connection: it either happens whole
+ * or not at all, and of concurrent claims on one token exactly one wins (a
+ * conditional UPDATE/DELETE whose affected-row count decides).  A check is
+ * one read and writes nothing.
  */
 #ifndef LP_STORE_H
 #define LP_STORE_H
@@ -62,5 +63,9 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
  *  column order of LP_SQL_SPACE_FIND (LP_SQL_SPACE_NCOLS of them). */
 lp_store_status lp_store_space(request_rec *r, const char *host,
                                const char ***row);
+/** Checks a provisioning token as a claim would (NOT_FOUND, EXPIRED,
+ *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction. */
+lp_store_status lp_store_check_token(request_rec *r, const char *token,
+                                     apr_interval_time_t lifetime);
 
 #endif

@@ -57,15 +57,9 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
     cl->user_agent = ua ? lp_utf8_prefix(r->pool, ua, USER_AGENT_MAX) : NULL;
 }
 
-int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
+int lp_respond_store(request_rec *r, lp_store_status st)
 {
-    static const char *const by[] = { "token", "auth token", "account" };
-    const char *ua = apr_table_get(r->headers_in, "User-Agent");
-    linphone_account *account = NULL;
-
-    switch (lp_store_claim(r, cl, &account)) {
-    case LP_STORE_OK:
-        break;
+    switch (st) {
     case LP_STORE_EXPIRED:
         return lp_respond_error(r, HTTP_GONE, "Token expired");
     case LP_STORE_BLOCKED:
@@ -75,6 +69,17 @@ int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
     default:
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
     }
+}
+
+int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
+{
+    static const char *const by[] = { "token", "auth token", "account" };
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    linphone_account *account = NULL;
+    lp_store_status st = lp_store_claim(r, cl, &account);
+
+    if (st != LP_STORE_OK)
+        return lp_respond_store(r, st);
     /* what changed the database is logged; a plain /me fetch is not */
     if (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
@@ -99,21 +104,34 @@ static int claim(request_rec *r, lp_claim_kind kind, const char *token,
     return lp_claim_send(r, &cl, location);
 }
 
+int lp_handler_start(request_rec *r, const char *handler, int *status,
+                     const char **location, lp_route *route)
+{
+    if (!r->handler || strcmp(r->handler, handler)) {
+        *status = DECLINED;
+        return 0;
+    }
+    if (r->method_number != M_GET) {        /* HEAD is M_GET too */
+        *status = lp_respond_method_not_allowed(r);
+        return 0;
+    }
+    if (lp_space_missing(r, status))
+        return 0;
+    *location = lp_location_of(r, handler);
+    *route = *location ? lp_route_parse(r->pool, r->uri + strlen(*location))
+                       : (lp_route){ LP_ROUTE_NONE, NULL };
+    return 1;
+}
+
 int lp_handler_provisioning(request_rec *r)
 {
     const char *location;
     lp_route route;
     int status;
 
-    if (!r->handler || strcmp(r->handler, LP_HANDLER_PROVISIONING))
-        return DECLINED;
-    if (r->method_number != M_GET)          /* HEAD is M_GET too */
-        return lp_respond_method_not_allowed(r);
-    if (lp_space_missing(r, &status))
+    if (!lp_handler_start(r, LP_HANDLER_PROVISIONING, &status, &location,
+                          &route))
         return status;
-    location = lp_location_of(r, LP_HANDLER_PROVISIONING);
-    route = location ? lp_route_parse(r->pool, r->uri + strlen(location))
-                     : (lp_route){ LP_ROUTE_NONE, NULL };
 
     switch (route.kind) {
     case LP_ROUTE_BASE:
@@ -128,6 +146,8 @@ int lp_handler_provisioning(request_rec *r)
         return claim(r, LP_CLAIM_AUTH_TOKEN, route.token, location);
     case LP_ROUTE_ME:
         return lp_handler_me(r, location);
+    case LP_ROUTE_QRCODE:
+        return lp_serve_qrcode(r, location, route.token);
     default:
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
     }

@@ -141,3 +141,35 @@ const char *lp_provisioning_url(request_rec *r, const char *location)
     return apr_pstrcat(r->pool, lp_base_url(r, location), slash ? slash : "",
                        NULL);
 }
+
+/* Length of the parent of a location path ("/sip/wizard" -> "/sip"). */
+static apr_size_t parent_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? (apr_size_t)(slash - path) : 0;
+}
+
+const char *lp_wizard_provisioning_url(request_rec *r, const char *wizard)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const lp_location *locs = (const lp_location *)c->locations->elts;
+    const char *first = NULL, *sibling = NULL;
+    apr_size_t n = parent_len(wizard);
+    int i;
+
+    for (i = 0; i < c->locations->nelts && !sibling; i++) {
+        const char *path = locs[i].path;
+
+        if (strcmp(locs[i].handler, LP_HANDLER_PROVISIONING))
+            continue;
+        if (!first)
+            first = path;
+        if (parent_len(path) == n && strncmp(path, wizard, n) == 0)
+            sibling = path;
+    }
+    if (!first)     /* mapped by a regex section, or on another server */
+        first = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, wizard, n),
+                            "/provisioning", NULL);
+    return lp_provisioning_url(r, sibling ? sibling : first);
+}

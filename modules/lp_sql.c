@@ -20,6 +20,14 @@ static const statement catalogue[LP_SQL_COUNT] = {
         LP_SQL_ACCOUNT_COLUMNS
         " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.token = %s", { 0 } },
+    /* the QR code's read-only look at a token: TOKEN_FIND's first four
+     * columns (one verdict serves both) and the account's blocked flag */
+    [LP_SQL_TOKEN_CHECK] = { "linphone_token_check",
+        "SELECT t.id, t.used, t.created_at, "
+        "(SELECT MAX(c.id) FROM provisioning_tokens c "
+        "  WHERE c.account_id = t.account_id AND NOT c.used), a.blocked"
+        " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
+        " WHERE t.token = %s", { 0 } },
     /* the winner of a race is the one request whose UPDATE changes a row */
     [LP_SQL_TOKEN_CONSUME] = { "linphone_token_consume",
         "UPDATE provisioning_tokens SET used = TRUE, ip = %s, "

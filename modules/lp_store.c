@@ -185,6 +185,20 @@ static int expired(const char *created_at, apr_interval_time_t lifetime)
     return t + lifetime < apr_time_now();
 }
 
+/* The verdict on a provisioning token row starting with id, used,
+ * created_at and the account's newest unused token id (TOKEN_FIND and
+ * TOKEN_CHECK). */
+static lp_store_status token_verdict(const char **v,
+                                     apr_interval_time_t lifetime)
+{
+    /* used, or not the account's newest unused token */
+    if (lp_bool_parse(v[1]) != 0 || !v[3] || strcmp(v[0], v[3]))
+        return LP_STORE_NOT_FOUND;
+    if (expired(v[2], lifetime))
+        return LP_STORE_EXPIRED;
+    return LP_STORE_OK;
+}
+
 /* The token part of a claim; on LP_STORE_OK *account is set. */
 static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
                                    linphone_account **account)
@@ -193,6 +207,7 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
     apr_array_header_t *rows;
     const char **v;
     const char *args[4];
+    lp_store_status st;
     int n;
 
     if (cl->kind == LP_CLAIM_ACCOUNT) {
@@ -211,11 +226,8 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
         if (rows->nelts != 1)
             return LP_STORE_NOT_FOUND;
         v = APR_ARRAY_IDX(rows, 0, const char **);
-        /* used, or not the account's newest unused token */
-        if (lp_bool_parse(v[1]) != 0 || !v[3] || strcmp(v[0], v[3]))
-            return LP_STORE_NOT_FOUND;
-        if (expired(v[2], cl->lifetime))
-            return LP_STORE_EXPIRED;
+        if ((st = token_verdict(v, cl->lifetime)) != LP_STORE_OK)
+            return st;
         *account = account_from(p, v + 4);
         if ((*account)->blocked)
             return LP_STORE_BLOCKED;
@@ -416,4 +428,26 @@ lp_store_status lp_store_space(request_rec *r, const char *host,
         return LP_STORE_NOT_FOUND;
     *row = APR_ARRAY_IDX(rows, 0, const char **);
     return LP_STORE_OK;
+}
+
+lp_store_status lp_store_check_token(request_rec *r, const char *token,
+                                     apr_interval_time_t lifetime)
+{
+    tx t;
+    apr_array_header_t *rows;
+    const char **v;
+    const char *args[1];
+    lp_store_status st;
+
+    /* one SELECT is a consistent snapshot on every driver: no transaction */
+    args[0] = token;
+    if (tx_open(r, &t) || read_rows(&t, LP_SQL_TOKEN_CHECK, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    v = APR_ARRAY_IDX(rows, 0, const char **);
+    st = token_verdict(v, lifetime);
+    if (st == LP_STORE_OK && lp_bool_parse(v[4]) == 1)
+        st = LP_STORE_BLOCKED;
+    return st;
 }

@@ -7,13 +7,45 @@
  *   LoadModule linphone_provisioning_sample_module \
  *       modules/mod_linphone_provisioning_sample.so
  *
- * It adds proxy_0/sample_proxy, auth_info_N/sample_auth, and a section
- * `sample` with the request's client address and, for an account, its id.
+ * Where `LinphoneProvisioningSample On` is set (server, virtual host or
+ * Location) it adds proxy_0/sample_proxy, auth_info_N/sample_auth, and a
+ * section `sample` with the request's client address and, for an account,
+ * its id.
  */
 #include "httpd.h"
 #include "http_config.h"
 #include "apr_strings.h"
 #include "mod_linphone_provisioning.h"
+
+module AP_MODULE_DECLARE_DATA linphone_provisioning_sample_module;
+
+typedef struct {
+    int on;                     /* -1 unset */
+} sample_conf;
+
+static void *sample_create(apr_pool_t *p, char *dir)
+{
+    sample_conf *c = apr_pcalloc(p, sizeof *c);
+
+    c->on = -1;
+    return c;
+}
+
+static void *sample_merge(apr_pool_t *p, void *basev, void *addv)
+{
+    sample_conf *base = basev, *add = addv, *c = apr_pcalloc(p, sizeof *c);
+
+    c->on = add->on != -1 ? add->on : base->on;
+    return c;
+}
+
+static int enabled(request_rec *r)
+{
+    sample_conf *c = ap_get_module_config(r->per_dir_config,
+                                          &linphone_provisioning_sample_module);
+
+    return c->on == 1;
+}
 
 static void add(xmlNodePtr section, const char *name, const char *value)
 {
@@ -27,6 +59,8 @@ static void add(xmlNodePtr section, const char *name, const char *value)
 static int sample_proxy(request_rec *r, const linphone_account *account,
                         xmlNodePtr section)
 {
+    if (!enabled(r))
+        return DECLINED;
     add(section, "sample_proxy",
         apr_pstrcat(r->pool, "<sip:", account->username, "@",
                     account->domain, ";sample>", NULL));
@@ -36,6 +70,8 @@ static int sample_proxy(request_rec *r, const linphone_account *account,
 static int sample_auth(request_rec *r, const linphone_account *account,
                        xmlNodePtr section)
 {
+    if (!enabled(r))
+        return DECLINED;
     add(section, "sample_auth", account->realm);
     return OK;
 }
@@ -43,9 +79,11 @@ static int sample_auth(request_rec *r, const linphone_account *account,
 static int sample_sections(request_rec *r, const linphone_account *account,
                            xmlNodePtr config)
 {
-    xmlNodePtr s = xmlNewChild(config, config->ns, (const xmlChar *)"section",
-                               NULL);
+    xmlNodePtr s;
 
+    if (!enabled(r))
+        return DECLINED;
+    s = xmlNewChild(config, config->ns, (const xmlChar *)"section", NULL);
     xmlSetProp(s, (const xmlChar *)"name", (const xmlChar *)"sample");
     add(s, "client", r->useragent_ip);
     if (account)
@@ -64,8 +102,19 @@ static void sample_register_hooks(apr_pool_t *p)
                       sample_sections, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
+static const command_rec sample_cmds[] = {
+    AP_INIT_FLAG("LinphoneProvisioningSample", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(sample_conf, on),
+                 RSRC_CONF | ACCESS_CONF, "On: add the sample entries"),
+    { NULL }
+};
+
 AP_DECLARE_MODULE(linphone_provisioning_sample) = {
     STANDARD20_MODULE_STUFF,
-    NULL, NULL, NULL, NULL, NULL,
+    sample_create,
+    sample_merge,
+    NULL,
+    NULL,
+    sample_cmds,
     sample_register_hooks
 };

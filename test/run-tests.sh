@@ -29,7 +29,7 @@ set -eu
 PACKAGES="apache2 apache2-dev libapr1-dev libaprutil1-dev
 libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev
 libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl libwww-perl
-sqlite3 gcc make pkg-config libc6-dev perl"
+sqlite3 gcc make pkg-config libc6-dev perl zbar-tools"
 
 # Only for the real Linphone client tests (linphone_client.t), which are
 # skipped, saying why, when these are missing; installed when run as root.

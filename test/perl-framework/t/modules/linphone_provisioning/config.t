@@ -27,6 +27,18 @@ my @bad = (
     'LinphoneProvisioningDBTimeout -3',
     'LinphoneProvisioningBaseURL sip.example.org',
     'LinphoneProvisioningRC /nonexistent/linphone.rc',
+    'LinphoneProvisioningSpaces maybe',
+    'LinphoneProvisioningSpacesCache -1',
+    'LinphoneProvisioningEntry sip only_two',
+    'LinphoneProvisioningEntry sip k v overwrite extra',
+    'LinphoneProvisioningEntry sip k "expr=%{LINPHONE_NOPE}"',
+    'LinphoneProvisioningEntry sip k "expr=%{unbalanced"',
+    'LinphoneProvisioningInclude /nonexistent/extra.xml',
+    'LinphoneDigestAlgorithms SHA-1',
+    'LinphoneDigestNonceLifetime forever',
+    'LinphoneDigestNonceCache nosuchprovider',
+    'LinphoneDigestSecret /nonexistent/secret',
+    'LinphoneAuthAPIKey sometimes',
 );
 
 plan tests => 1 + 2 * @bad;

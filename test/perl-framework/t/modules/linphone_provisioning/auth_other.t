@@ -1,0 +1,46 @@
+# /provisioning/me behind other Apache auth modules: r->user is mapped to an
+# account (sip:user@domain, user@domain, or a bare name in
+# LinphoneProvisioningDomain).
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest;
+use MIME::Base64 ();
+use LinphoneTest;
+
+plan tests => 9, need_module 'linphone_test_user', 'auth_basic', 'authn_file';
+
+my $domain = 'other.example.org';
+my $user = uniq('o');
+create_account($user, $domain, 'Other', passwords => [['x' x 32, 'MD5']]);
+
+my $res = hget('/provisioning-other/me', lp_header, 'X-Test-User' => "sip:$user\@$domain");
+status_is($res, 200, 'r->user sip:user@domain: 200');
+my $doc = parse_doc($res);
+is($doc && doc_entry($doc, 'auth_info_0', 'username'), $user, '... that account');
+$res = hget('/provisioning-other/me', lp_header, 'X-Test-User' => "$user\@$domain");
+status_is($res, 200, 'r->user user@domain: 200');
+$res = hget('/provisioning-other/me', lp_header, 'X-Test-User' => "ghost\@$domain");
+status_is($res, 403, 'no such account: 403');
+$res = hget('/provisioning-other/me', lp_header);
+status_is($res, 401, 'not authenticated: 401');
+
+# Basic with mod_authn_file: user names fixed by t/conf/htpasswd
+# ("basic@other.example.org" and bare "basicbare", password "secret").
+for my $name ('basic', 'basicbare') {
+    dbh()->do('INSERT OR IGNORE INTO accounts (username, domain, activated, blocked)'
+              . ' VALUES (?, ?, 1, 0)', undef, $name, $domain);
+}
+my $basic = sub { 'Authorization' => 'Basic ' . MIME::Base64::encode_base64(shift, '') };
+$res = hget('/provisioning-basic/me', lp_header, $basic->("basic\@$domain:secret"));
+status_is($res, 200, 'Basic user@domain: 200');
+$res = hget('/provisioning-basic/me', lp_header, $basic->('basicbare:secret'));
+status_is($res, 200, 'Basic bare name in LinphoneProvisioningDomain: 200');
+$doc = parse_doc($res);
+is($doc && doc_entry($doc, 'proxy_0', 'reg_identity'), "<sip:basicbare\@$domain>",
+   '... that account');
+$res = hget('/provisioning-basic/me', lp_header, $basic->('basicbare:wrong'));
+status_is($res, 401, 'Basic wrong password: 401');

@@ -1,0 +1,86 @@
+# LinphoneProvisioningSpaces On: the Host selects a `spaces` row whose
+# settings override the directives, and one document exercises every
+# assembly step of SPEC §3 in order.
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest;
+use LinphoneTest;
+
+plan tests => 21;
+
+Apache::TestRequest::module('lp_spaces');
+my $a_host = "a-$$.spaces.test";
+my $b_host = "b-$$.spaces.test";
+my $dbh = dbh();
+$dbh->do(q{INSERT INTO spaces (domain, host, account_realm,
+             custom_provisioning_entries, custom_provisioning_overwrite_all,
+             provisioning_use_linphone_provisioning_header, hide_settings,
+             disable_chat_feature, max_account)
+           VALUES (?, ?, 'realm-a', ?, 1, 0, 1, 0, 3)},
+         undef, "a-$$.example.org", $a_host, "[sip]\nfrom_space=a\n[custom]\nk=v\n");
+$dbh->do(q{INSERT INTO spaces (domain, host, custom_provisioning_overwrite_all,
+             provisioning_use_linphone_provisioning_header)
+           VALUES (?, ?, 0, 1)}, undef, "b-$$.example.org", $b_host);
+
+my $res = hget('/provisioning', lp_header, Host => "nowhere-$$.test");
+status_is($res, 404, 'unknown host: 404');
+like($res->content, qr/^Host not configured/, '... Host not configured');
+
+# --- space A: no header required, realm, custom entries, overwrite-all ------
+$res = hget('/provisioning', Host => $a_host);
+status_is($res, 200, 'space A: header not required');
+my $doc = parse_doc($res);
+is(doc_entry($doc, 'sip', 'from_space'), 'a', 'custom entries merged');
+ok(!grep({ $_ eq 'ui' } doc_sections($doc)), 'no ui section on the base document');
+ok(!grep({ ($_->getAttribute('overwrite') // '') ne 'true' } all_entries($doc)),
+   'overwrite-all from the space');
+
+my $user = uniq('sa');
+my $id = create_account($user, "a-$$.example.org", 'Space A',
+                        passwords => [['c' x 64, 'SHA-256']]);
+my $token = create_provisioning_token($id);
+$res = hget("/provisioning/$token?reset_password", Host => $a_host);
+status_is($res, 200, 'space A: token with reset_password');
+$doc = parse_doc($res);
+my $pw = fetch_passwords($id);
+is(doc_entry($doc, 'auth_info_0', 'realm'), 'realm-a', 'realm from the space');
+is($pw->[0]{password}, doc_entry($doc, 'auth_info_0', 'ha1'), 'new HA1 stored');
+is(length $pw->[0]{password}, 64, '... a SHA-256 HA1 (with the space realm, below)');
+is(doc_entry($doc, 'ui', 'hide_settings'), '1', 'ui flag (boolean) from the space');
+is(doc_entry($doc, 'ui', 'disable_chat_feature'), '0', 'ui flag false as 0');
+is(doc_entry($doc, 'ui', 'max_account'), '3', 'ui max_account as an integer');
+is(scalar(() = doc_entries($doc, 'ui', 'super')), 1, 'each ui flag once');
+
+# every step in order: rc, custom, vcard, ui, proxy_0, auth_info
+my @s = doc_sections($doc);
+my %pos; @pos{@s} = 0 .. $#s;
+ok($pos{sip} < $pos{custom} && $pos{custom} < $pos{ui} && $pos{misc} < $pos{ui}
+   && $pos{ui} < $pos{proxy_0} && $pos{proxy_0} < $pos{auth_info_0},
+   'sections in SPEC §3 order: ' . join(',', @s));
+is(doc_entry($doc, 'sip', 'from_space'), 'a', 'custom entry added to the rc section');
+
+# --- space B: header required, directive realm, no overwrite ----------------
+$res = hget('/provisioning', Host => $b_host);
+status_is($res, 400, 'space B: header required');
+$res = hget('/provisioning', lp_header, Host => $b_host);
+status_is($res, 200, 'space B with the header: 200');
+$doc = parse_doc($res);
+ok(!grep({ ($_->getAttribute('overwrite') // '') eq 'true' } all_entries($doc)),
+   'space B: no overwrite');
+my $ub = uniq('sb');
+my $idb = create_account($ub, "b-$$.example.org", undef, passwords => [['d' x 32, 'MD5']]);
+$res = hget('/provisioning/' . create_provisioning_token($idb), lp_header, Host => $b_host);
+$doc = parse_doc($res);
+is(doc_entry($doc, 'auth_info_0', 'realm'), 'directive.realm',
+   'no account_realm: LinphoneProvisioningRealm');
+
+# the space's realm is the HA1's realm: a digest against it succeeds
+$dbh->do('UPDATE passwords SET password = ? WHERE account_id = ?', undef,
+         ha1('SHA-256', $user, 'realm-a', 'pw'), $id);
+$res = hget('/provisioning/me', Host => $a_host, From => "sip:$user\@a-$$.example.org");
+like(join(' ', $res->header('WWW-Authenticate')), qr/realm="realm-a"/,
+     'digest challenge uses the space realm');
