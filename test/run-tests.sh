@@ -34,6 +34,8 @@
 #   LP_DB_DIR     where the database servers keep their data (default: a
 #                 new /tmp/lp-db.XXXXXX, removed afterwards)
 #   LP_PG_PORT, LP_MY_PORT, LP_REDIS_PORT  server ports (55432, 53306, 56379)
+#   LP_DB_KEEP    set: leave the servers running afterwards (with LP_DB_DIR,
+#                 the next run reuses them)
 
 set -eu
 
@@ -99,6 +101,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
         ${LP_TEST_MPM:+LP_TEST_MPM="$LP_TEST_MPM"} \
         ${APACHE_TEST_PORT:+APACHE_TEST_PORT="$APACHE_TEST_PORT"} \
         ${LP_DB_DIR:+LP_DB_DIR="$LP_DB_DIR"} \
+        ${LP_DB_KEEP:+LP_DB_KEEP="$LP_DB_KEEP"} \
         ${LP_PG_PORT:+LP_PG_PORT="$LP_PG_PORT"} \
         ${LP_MY_PORT:+LP_MY_PORT="$LP_MY_PORT"} \
         ${LP_REDIS_PORT:+LP_REDIS_PORT="$LP_REDIS_PORT"} \
@@ -162,8 +165,10 @@ if [ -n "$servers" ]; then
     fi
     export LP_DB_DIR
     stop_servers() {
+        [ -n "${LP_DB_KEEP:-}" ] && return 0
         sh "$top/test/db-servers.sh" stop >/dev/null 2>&1 || true
         [ -n "${own_db_dir:-}" ] && rm -rf "$LP_DB_DIR"
+        return 0
     }
     trap stop_servers EXIT
     trap 'exit 130' INT TERM
@@ -343,7 +348,7 @@ matrix $driver: FAIL (database setup)"
         if [ -f t/logs/error_log ]; then
             say "$driver pass failed; last error lines of $pf/t/logs/error_log:"
             grep -E ':(warn|error|crit|alert|emerg)\]|exit signal|Segmentation' \
-                t/logs/error_log | tail -n 40 >&2 || true
+                t/logs/error_log | tail -n 40 | cut -c1-400 >&2 || true
         fi
     fi
     [ -d t/logs ] && rm -rf "t/logs-$driver" && cp -r t/logs "t/logs-$driver"
