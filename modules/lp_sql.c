@@ -115,13 +115,16 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
     case LP_DIALECT_MYSQL:
         /* apr_dbd_mysql sets no character set: the client library's default
          * (latin1 in some builds) would store UTF-8 bytes double-encoded.
-         * READ COMMITTED: under InnoDB's REPEATABLE READ, DELETE + INSERT of
-         * two accounts' passwords take gap locks on the account_id index and
-         * deadlock each other; the token's conditional UPDATE picks one
-         * winner under either level (it reads the latest committed row). */
+         * REPEATABLE READ, InnoDB's default, whatever the server's: an
+         * UPDATE reads the latest committed row and waits for its lock, so
+         * the token's conditional UPDATE changes one row for one request
+         * only (verified: concurrency.t and cluster.t, also under READ
+         * COMMITTED); under SERIALIZABLE the plain SELECTs would take
+         * shared locks and the racing requests deadlock (503), and READ
+         * COMMITTED refuses writes under binlog_format=STATEMENT. */
         snprintf(buf, size, "SET NAMES utf8mb4\n"
                  "SET SESSION innodb_lock_wait_timeout = %d\n"
-                 "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                 "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                  lock_timeout_seconds > 0 ? lock_timeout_seconds : 1);
         break;
     default: {
