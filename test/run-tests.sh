@@ -36,6 +36,8 @@
 #   LP_PG_PORT, LP_MY_PORT, LP_REDIS_PORT  server ports (55432, 53306, 56379)
 #   LP_DB_KEEP    set: leave the servers running afterwards (with LP_DB_DIR,
 #                 the next run reuses them)
+#   LP_TEST_REQUIRE_ALL  set (CI=true sets it): a driver pass or the cluster
+#                 test that cannot run is a failure, not a SKIP
 
 set -eu
 
@@ -102,6 +104,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
         ${APACHE_TEST_PORT:+APACHE_TEST_PORT="$APACHE_TEST_PORT"} \
         ${LP_DB_DIR:+LP_DB_DIR="$LP_DB_DIR"} \
         ${LP_DB_KEEP:+LP_DB_KEEP="$LP_DB_KEEP"} \
+        LP_TEST_REQUIRE_ALL="${LP_TEST_REQUIRE_ALL:-${CI:-}}" \
         ${LP_PG_PORT:+LP_PG_PORT="$LP_PG_PORT"} \
         ${LP_MY_PORT:+LP_MY_PORT="$LP_MY_PORT"} \
         ${LP_REDIS_PORT:+LP_REDIS_PORT="$LP_REDIS_PORT"} \
@@ -314,14 +317,23 @@ driver_missing() {
     esac
 }
 
+require_all=""
+case ${LP_TEST_REQUIRE_ALL:-} in ""|0|false|no) ;; *) require_all=1 ;; esac
 rc=0
 summary=""
+if [ -n "$servers" ] && ! grep -q '^LP_REDIS_PORT=' "$db_env" 2>/dev/null; then
+    say "SKIP: cluster.t: no redis server (apt-get install redis-server)"
+    [ -n "$require_all" ] && rc=1
+fi
 for driver in $drivers; do
     why=$(driver_missing "$driver")
     if [ -n "$why" ]; then
         say "SKIP: the $driver pass: $why"
         summary="$summary
 matrix $driver: SKIP ($why)"
+        if [ -n "$require_all" ]; then
+            say "LP_TEST_REQUIRE_ALL (CI): a skipped pass is a failure"; rc=1
+        fi
         continue
     fi
     t/TEST -clean >/dev/null 2>&1 || true
