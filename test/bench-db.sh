@@ -59,7 +59,7 @@ case " $drivers " in *" mysql "*) servers="$servers mysql" ;; esac
 # --- data: one SQL file for the three drivers, and the tokens --------------
 log() { printf '%s\n' "bench-db: $*" >&2; }
 log "generating $accounts accounts"
-awk -v n="$accounts" -v seed="$$" 'BEGIN {
+awk -v n="$accounts" -v seed="$$" -v tokens="$work/tokens" 'BEGIN {
     srand(seed);
     hex = "0123456789abcdef";
     now = "2026-01-01 00:00:00";
@@ -82,7 +82,7 @@ awk -v n="$accounts" -v seed="$$" 'BEGIN {
     }
     print a ";"; print p ";"; print t ";";
 }
-function q() { return "\047" }' tokens="$work/tokens" >"$work/data.sql"
+function q() { return "\047" }' >"$work/data.sql"
 
 # --- Apache -------------------------------------------------------------------
 mods=$(apxs -q LIBEXECDIR 2>/dev/null || echo /usr/lib/apache2/modules)
