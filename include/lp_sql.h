@@ -4,6 +4,17 @@
  * literals, `NOT used` tests, the reserved word `key` only table-qualified);
  * a statement that cannot be portable carries per-driver variants, chosen
  * once per connection from apr_dbd_name().  Parameters are always bound.
+ *
+ * Parameter formats: apr_dbd_pgsql declares each parameter's type from its
+ * format in PREPARE (%s varchar, %lld bigint, %pDs timestamp), and
+ * PostgreSQL assigns a varchar to no timestamp or boolean column: ids are
+ * %lld (FlexiAPI's bigint ids too), timestamps %pDs (bound as the text
+ * 'YYYY-MM-DD HH:MM:SS' on every driver), booleans only literals.
+ *
+ * The statements that look a secret up (token, auth token, API key) also
+ * return it as their last column: the caller keeps only the row that
+ * matches it byte for byte, since MySQL's usual collations compare
+ * case-insensitively and ignore trailing spaces (FlexiAPI's columns do).
  */
 #ifndef LP_SQL_H
 #define LP_SQL_H

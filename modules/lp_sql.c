@@ -17,7 +17,7 @@ static const statement catalogue[LP_SQL_COUNT] = {
         "SELECT t.id, t.used, t.created_at, "
         "(SELECT MAX(c.id) FROM provisioning_tokens c "
         "  WHERE c.account_id = t.account_id AND NOT c.used), "
-        LP_SQL_ACCOUNT_COLUMNS
+        LP_SQL_ACCOUNT_COLUMNS ", t.token"
         " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.token = %s", { 0 } },
     /* the QR code's read-only look at a token: TOKEN_FIND's first four
@@ -25,33 +25,34 @@ static const statement catalogue[LP_SQL_COUNT] = {
     [LP_SQL_TOKEN_CHECK] = { "linphone_token_check",
         "SELECT t.id, t.used, t.created_at, "
         "(SELECT MAX(c.id) FROM provisioning_tokens c "
-        "  WHERE c.account_id = t.account_id AND NOT c.used), a.blocked"
+        "  WHERE c.account_id = t.account_id AND NOT c.used), a.blocked, "
+        "t.token"
         " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.token = %s", { 0 } },
     /* the winner of a race is the one request whose UPDATE changes a row */
     [LP_SQL_TOKEN_CONSUME] = { "linphone_token_consume",
         "UPDATE provisioning_tokens SET used = TRUE, ip = %s, "
-        "user_agent = %s, updated_at = %s WHERE id = %d AND NOT used",
+        "user_agent = %s, updated_at = %pDs WHERE id = %lld AND NOT used",
         { 0 } },
     [LP_SQL_ACCOUNT_ACTIVATE] = { "linphone_account_activate",
-        "UPDATE accounts SET activated = TRUE, updated_at = %s "
-        "WHERE id = %d AND NOT activated", { 0 } },
+        "UPDATE accounts SET activated = TRUE, updated_at = %pDs "
+        "WHERE id = %lld AND NOT activated", { 0 } },
     [LP_SQL_AUTH_TOKEN_FIND] = { "linphone_auth_token_find",
-        "SELECT t.id, t.created_at, " LP_SQL_ACCOUNT_COLUMNS
+        "SELECT t.id, t.created_at, " LP_SQL_ACCOUNT_COLUMNS ", t.token"
         " FROM auth_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.token = %s", { 0 } },
     [LP_SQL_AUTH_TOKEN_DELETE] = { "linphone_auth_token_delete",
-        "DELETE FROM auth_tokens WHERE id = %d", { 0 } },
+        "DELETE FROM auth_tokens WHERE id = %lld", { 0 } },
     [LP_SQL_PASSWORDS_DELETE] = { "linphone_passwords_delete",
-        "DELETE FROM passwords WHERE account_id = %d", { 0 } },
+        "DELETE FROM passwords WHERE account_id = %lld", { 0 } },
     [LP_SQL_PASSWORD_INSERT] = { "linphone_password_insert",
         "INSERT INTO passwords (account_id, password, algorithm) "
-        "VALUES (%d, %s, %s)", { 0 } },
+        "VALUES (%lld, %s, %s)", { 0 } },
     [LP_SQL_PASSWORDS_FIND] = { "linphone_passwords_find",
-        "SELECT password, algorithm FROM passwords WHERE account_id = %d "
+        "SELECT password, algorithm FROM passwords WHERE account_id = %lld "
         "ORDER BY id", { 0 } },
     [LP_SQL_ACCOUNT_FIND_ID] = { "linphone_account_find_id",
-        "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = %d",
+        "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = %lld",
         { 0 } },
     [LP_SQL_ACCOUNT_FIND_ADDRESS] = { "linphone_account_find_address",
         "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a "
@@ -59,13 +60,13 @@ static const statement catalogue[LP_SQL_COUNT] = {
     /* `key` is reserved in MySQL: table-qualified, it needs no quoting */
     [LP_SQL_API_KEY_FIND] = { "linphone_api_key_find",
         "SELECT k.id, k.ip, k.last_used_at, "
-        "k.expires_after_last_used_minutes, " LP_SQL_ACCOUNT_COLUMNS
+        "k.expires_after_last_used_minutes, " LP_SQL_ACCOUNT_COLUMNS ", k.key"
         " FROM api_keys k JOIN accounts a ON a.id = k.account_id"
         " WHERE k.key = %s", { 0 } },
     /* one autocommitted statement: the row lock lasts just this update */
     [LP_SQL_API_KEY_TOUCH] = { "linphone_api_key_touch",
-        "UPDATE api_keys SET requests = requests + 1, last_used_at = %s "
-        "WHERE id = %d", { 0 } },
+        "UPDATE api_keys SET requests = requests + 1, last_used_at = %pDs "
+        "WHERE id = %lld", { 0 } },
     /* the ui flags in lp_ui_flags order after the first six columns */
     [LP_SQL_SPACE_FIND] = { "linphone_space_find",
         "SELECT host, domain, account_realm, custom_provisioning_entries, "
@@ -105,10 +106,25 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
 {
     switch (dialect) {
     case LP_DIALECT_PGSQL:
-        snprintf(buf, size, "SET lock_timeout = %d", lock_timeout_seconds * 1000);
+        /* lock_timeout 0 would mean "wait forever": 1 ms is "don't wait".
+         * Values are UTF-8 whatever the database's encoding. */
+        snprintf(buf, size, "SET lock_timeout = %d\n"
+                 "SET client_encoding = 'UTF8'",
+                 lock_timeout_seconds > 0 ? lock_timeout_seconds * 1000 : 1);
         break;
     case LP_DIALECT_MYSQL:
-        snprintf(buf, size, "SET SESSION innodb_lock_wait_timeout = %d",
+        /* apr_dbd_mysql sets no character set: the client library's default
+         * (latin1 in some builds) would store UTF-8 bytes double-encoded.
+         * REPEATABLE READ, InnoDB's default, whatever the server's: an
+         * UPDATE reads the latest committed row and waits for its lock, so
+         * the token's conditional UPDATE changes one row for one request
+         * only (verified: concurrency.t and cluster.t, also under READ
+         * COMMITTED); under SERIALIZABLE the plain SELECTs would take
+         * shared locks and the racing requests deadlock (503), and READ
+         * COMMITTED refuses writes under binlog_format=STATEMENT. */
+        snprintf(buf, size, "SET NAMES utf8mb4\n"
+                 "SET SESSION innodb_lock_wait_timeout = %d\n"
+                 "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                  lock_timeout_seconds > 0 ? lock_timeout_seconds : 1);
         break;
     default: {
@@ -136,7 +152,10 @@ const char *lp_sql_begin(lp_dialect dialect)
 {
     switch (dialect) {
     case LP_DIALECT_PGSQL:
-        return "BEGIN";
+        /* whatever default_transaction_isolation says: under REPEATABLE
+         * READ or SERIALIZABLE the losers of a token race would get a
+         * serialization failure (503) instead of their 404 */
+        return "BEGIN ISOLATION LEVEL READ COMMITTED";
     case LP_DIALECT_MYSQL:
         return "START TRANSACTION";
     default:

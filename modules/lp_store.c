@@ -2,10 +2,21 @@
  * lp_store — accounts and tokens over mod_dbd (see lp_store.h).
  *
  * Statements are prepared once per database connection, on its first use
- * by this module, and kept in the connection's own pool: a reconnected
- * connection (database restarted) is a new pool and gets them again.  That
- * is also where the per-driver variant and the lock wait are chosen, and it
- * never disturbs other mod_dbd users of the same virtual host.
+ * by this module, and kept in the connection's own pool: a connection that
+ * mod_dbd opens anew is a new pool and gets them again.  That is also where
+ * the per-driver variant and the lock wait are chosen, and it never disturbs
+ * other mod_dbd users of the same virtual host.
+ *
+ * A server database (pgsql, mysql) can also lose the session under the same
+ * connection: mod_dbd's check before each use reconnects the handle in place
+ * (apr_dbd_pgsql's PQreset, apr_dbd_mysql's reconnecting mysql_ping), and
+ * the session's prepared statements and settings are gone.  So on those
+ * drivers any failed statement marks the connection's setup stale (the next
+ * use prepares again, after deallocating what may be left), and when the
+ * first statement of a request fails, the connection is checked (which
+ * reconnects it), set up again and the statement retried once: the first
+ * request after a database restart succeeds instead of failing on every
+ * pooled connection in turn.
  */
 #include "lp_store.h"
 #include "lp_sql.h"
@@ -27,6 +38,9 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 
 typedef struct {
     lp_dialect dialect;
+    int ready;              /* session set and statements prepared */
+    int prepared_before;    /* statements of an earlier setup may remain */
+    apr_pool_t *pool;       /* the statements' pool, under the connection's */
     apr_dbd_prepared_t *stmt[LP_SQL_COUNT];
 } lp_conn;
 
@@ -34,6 +48,8 @@ typedef struct {
     request_rec *r;
     ap_dbd_t *dbd;
     lp_conn *conn;
+    int started;            /* a prepared statement of it has succeeded */
+    int retried;
 } tx;
 
 int lp_store_init(void)
@@ -52,19 +68,19 @@ static const char *driver_error(request_rec *r, ap_dbd_t *dbd, int rv)
     return apr_pstrndup(r->pool, e, strcspn(e, "\r\n"));
 }
 
-static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
+static int server_dialect(const lp_conn *c)
+{
+    return c->dialect != LP_DIALECT_SQLITE3;
+}
+
+/* Runs the session statements of the dialect (one per line). */
+static int session_setup(request_rec *r, ap_dbd_t *dbd, lp_conn *c)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
-    lp_conn *c;
-    char buf[160];
+    char buf[256];
     char *session, *line, *state;
-    int i, rv, nrows;
+    int rv, nrows;
 
-    apr_pool_userdata_get((void **)&c, CONN_KEY, dbd->pool);
-    if (c)
-        return c;
-    c = apr_pcalloc(dbd->pool, sizeof *c);
-    c->dialect = lp_sql_dialect(apr_dbd_name(dbd->driver));
     session = apr_pstrdup(r->pool, lp_sql_session(c->dialect, sc->db_timeout,
                                                   buf, sizeof buf));
     for (line = apr_strtok(session, "\n", &state); line;
@@ -86,11 +102,44 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0101)
                           "database session setup failed: %s",
                           driver_error(r, dbd, rv));
-            return NULL;
+            return -1;
         }
     }
+    return 0;
+}
+
+static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
+{
+    lp_conn *c;
+    int i, rv, nrows;
+
+    apr_pool_userdata_get((void **)&c, CONN_KEY, dbd->pool);
+    if (c && c->ready)
+        return c;
+    if (!c) {
+        c = apr_pcalloc(dbd->pool, sizeof *c);
+        c->dialect = lp_sql_dialect(apr_dbd_name(dbd->driver));
+        apr_pool_userdata_set(c, CONN_KEY, apr_pool_cleanup_null, dbd->pool);
+    }
+    /* statements of an earlier setup: their handles are freed with their
+     * pool (apr_dbd_mysql closes them), PostgreSQL's named ones are
+     * deallocated if the session still holds them (errors ignored) */
+    if (c->pool)
+        apr_pool_destroy(c->pool);
+    if (apr_pool_create(&c->pool, dbd->pool) != APR_SUCCESS)
+        return NULL;
+    if (c->prepared_before && c->dialect == LP_DIALECT_PGSQL) {
+        for (i = 0; i < LP_SQL_COUNT; i++)
+            apr_dbd_query(dbd->driver, dbd->handle, &nrows,
+                          apr_pstrcat(r->pool, "DEALLOCATE ",
+                                      lp_sql_label(i), NULL));
+    }
+    if (session_setup(r, dbd, c))
+        return NULL;
+    c->prepared_before = 1;
     for (i = 0; i < LP_SQL_COUNT; i++) {
-        rv = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle,
+        c->stmt[i] = NULL;
+        rv = apr_dbd_prepare(dbd->driver, c->pool, dbd->handle,
                              lp_sql_text(i, c->dialect), lp_sql_label(i),
                              &c->stmt[i]);
         if (rv) {
@@ -101,7 +150,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
             return NULL;
         }
     }
-    apr_pool_userdata_set(c, CONN_KEY, apr_pool_cleanup_null, dbd->pool);
+    c->ready = 1;
     return c;
 }
 
@@ -110,6 +159,9 @@ static int failed(tx *t, const char *what, int rv)
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0103)
                   "statement %s failed: %s", what,
                   driver_error(t->r, t->dbd, rv));
+    /* the session may be gone (a reconnected handle has no statements) */
+    if (t->conn && server_dialect(t->conn))
+        t->conn->ready = 0;
     return -1;
 }
 
@@ -128,35 +180,68 @@ static int write_rows(tx *t, lp_sql_id id, int nargs, const char **args)
     int rv = apr_dbd_pquery(t->dbd->driver, t->r->pool, t->dbd->handle,
                             &nrows, t->conn->stmt[id], nargs, args);
 
-    return rv ? failed(t, lp_sql_label(id), rv) : nrows;
+    if (rv)
+        return failed(t, lp_sql_label(id), rv);
+    t->started = 1;
+    return nrows;
 }
 
 /* Runs a query; *rows holds every row as an array of pool strings
- * (NULL for SQL NULL).  Returns 0, or -1. */
+ * (NULL for SQL NULL).  Returns 0, or -1.
+ *
+ * Rows are fetched by number (1, 2, ...) from a random-access result: that
+ * is the one way every driver reads them (apr_dbd_mysql returns no row of a
+ * random-access result asked for sequentially, apr_dbd_pgsql's sequential
+ * results wait 100 ms on an empty one).  apr_dbd_pgsql gives "" for NULL,
+ * so NULL is asked with apr_dbd_datum_get (APR_ENOENT on every driver). */
 static int read_rows(tx *t, lp_sql_id id, int nargs, const char **args,
                      apr_array_header_t **rows)
 {
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     apr_pool_t *p = t->r->pool;
-    int rv, ncols, i;
+    const apr_dbd_driver_t *d = t->dbd->driver;
+    int rv, ncols, i, n;
 
-    rv = apr_dbd_pselect(t->dbd->driver, p, t->dbd->handle, &res,
-                         t->conn->stmt[id], 1, nargs, args);
+    rv = apr_dbd_pselect(d, p, t->dbd->handle, &res, t->conn->stmt[id], 1,
+                         nargs, args);
     if (rv)
         return failed(t, lp_sql_label(id), rv);
-    ncols = apr_dbd_num_cols(t->dbd->driver, res);
+    t->started = 1;
+    ncols = apr_dbd_num_cols(d, res);
     *rows = apr_array_make(p, 2, sizeof(const char **));
-    while (apr_dbd_get_row(t->dbd->driver, p, res, &row, -1) == 0) {
+    for (n = 1; apr_dbd_get_row(d, p, res, &row, n) == 0; n++) {
         const char **values = apr_pcalloc(p, ncols * sizeof *values);
 
         for (i = 0; i < ncols; i++) {
-            const char *v = apr_dbd_get_entry(t->dbd->driver, row, i);
-            values[i] = v ? apr_pstrdup(p, v) : NULL;
+            const char *v = NULL;
+
+            if (apr_dbd_datum_get(d, row, i, APR_DBD_TYPE_STRING, &v)
+                == APR_SUCCESS && v)
+                values[i] = apr_pstrdup(p, v);
         }
         APR_ARRAY_PUSH(*rows, const char **) = values;
     }
     return 0;
+}
+
+/* The one row whose column col is exactly value (see lp_sql.h), or NULL. */
+static const char **exact_row(apr_array_header_t *rows, int col,
+                              const char *value)
+{
+    const char **found = NULL;
+    int i;
+
+    for (i = 0; i < rows->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(rows, i, const char **);
+
+        if (v[col] && strcmp(v[col], value) == 0) {
+            if (found)
+                return NULL;
+            found = v;
+        }
+    }
+    return found;
 }
 
 static linphone_account *account_from(apr_pool_t *p, const char **v)
@@ -223,9 +308,8 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
     if (cl->kind == LP_CLAIM_PROVISIONING_TOKEN) {
         if (read_rows(t, LP_SQL_TOKEN_FIND, 1, args, &rows))
             return LP_STORE_UNAVAILABLE;
-        if (rows->nelts != 1)
+        if (!(v = exact_row(rows, 4 + LP_SQL_ACCOUNT_NCOLS, cl->token)))
             return LP_STORE_NOT_FOUND;
-        v = APR_ARRAY_IDX(rows, 0, const char **);
         if ((st = token_verdict(v, cl->lifetime)) != LP_STORE_OK)
             return st;
         *account = account_from(p, v + 4);
@@ -250,9 +334,8 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
 
     if (read_rows(t, LP_SQL_AUTH_TOKEN_FIND, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (rows->nelts != 1)
+    if (!(v = exact_row(rows, 2 + LP_SQL_ACCOUNT_NCOLS, cl->token)))
         return LP_STORE_NOT_FOUND;
-    v = APR_ARRAY_IDX(rows, 0, const char **);
     if (expired(v[1], cl->lifetime))
         return LP_STORE_NOT_FOUND;
     *account = account_from(p, v + 2);
@@ -314,8 +397,12 @@ static lp_store_status load_passwords(tx *t, linphone_account *a)
 /* The request's pooled connection, ready for our statements; -1 if none. */
 static int tx_open(request_rec *r, tx *t)
 {
+    lp_conn *c = NULL;
+
     t->r = r;
     t->conn = NULL;
+    t->started = 0;
+    t->retried = 0;
     t->dbd = dbd_acquire(r);
     if (!t->dbd) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
@@ -323,106 +410,177 @@ static int tx_open(request_rec *r, tx *t)
         return -1;
     }
     t->conn = conn_setup(r, t->dbd);
+    if (t->conn)
+        return 0;
+    /* a server's session lost since mod_dbd checked it: check again (that
+     * reconnects) and set up once more */
+    apr_pool_userdata_get((void **)&c, CONN_KEY, t->dbd->pool);
+    if (c && server_dialect(c)
+        && apr_dbd_check_conn(t->dbd->driver, r->pool, t->dbd->handle)
+           == APR_SUCCESS) {
+        t->retried = 1;
+        t->conn = conn_setup(r, t->dbd);
+    }
     return t->conn ? 0 : -1;
+}
+
+/* After an operation failed on a server database before any prepared
+ * statement of it succeeded (what a dropped session looks like: the BEGIN
+ * fails on a dead connection, or a statement is unknown to a reconnected
+ * one), and nothing was committed: check the connection (mod_dbd's check,
+ * which reconnects it), prepare again and say whether to run the operation
+ * once more.  A lock wait never comes first, so it is never waited twice. */
+static int tx_retry(tx *t)
+{
+    if (t->started || t->retried || !t->conn || !server_dialect(t->conn))
+        return 0;
+    t->retried = 1;
+    if (apr_dbd_check_conn(t->dbd->driver, t->r->pool, t->dbd->handle)
+        != APR_SUCCESS)
+        return 0;
+    t->conn->ready = 0;
+    t->conn = conn_setup(t->r, t->dbd);
+    return t->conn != NULL;
+}
+
+static lp_store_status claim_tx(tx *t, const lp_claim *cl,
+                                linphone_account **account)
+{
+    request_rec *r = t->r;
+    const char *now = lp_time_format(r->pool, apr_time_now());
+    lp_store_status st;
+
+    if (plain(t, lp_sql_begin(t->conn->dialect)))
+        return LP_STORE_UNAVAILABLE;
+    st = claim_token(t, cl, now, account);
+    if (st == LP_STORE_OK) {
+        (*account)->realm = lp_realm(r, (*account)->domain);
+        if (cl->reset_password)
+            st = reset_password(t, cl, *account);
+    }
+    if (st == LP_STORE_OK)
+        st = load_passwords(t, *account);
+    if (st == LP_STORE_OK) {
+        t->started = 1;             /* a failed COMMIT is never retried */
+        if (plain(t, LP_SQL_COMMIT))
+            st = LP_STORE_UNAVAILABLE;
+    }
+    if (st != LP_STORE_OK && plain(t, LP_SQL_ROLLBACK))
+        st = LP_STORE_UNAVAILABLE;
+    return st;
 }
 
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
                                linphone_account **account)
 {
     tx t;
-    const char *now = lp_time_format(r->pool, apr_time_now());
     lp_store_status st;
 
-    if (tx_open(r, &t) || plain(&t, lp_sql_begin(t.conn->dialect)))
+    if (tx_open(r, &t))
         return LP_STORE_UNAVAILABLE;
-
-    st = claim_token(&t, cl, now, account);
-    if (st == LP_STORE_OK) {
-        (*account)->realm = lp_realm(r, (*account)->domain);
-        if (cl->reset_password)
-            st = reset_password(&t, cl, *account);
-    }
-    if (st == LP_STORE_OK)
-        st = load_passwords(&t, *account);
-    if (st == LP_STORE_OK && plain(&t, LP_SQL_COMMIT))
-        st = LP_STORE_UNAVAILABLE;
-    if (st != LP_STORE_OK && plain(&t, LP_SQL_ROLLBACK))
-        st = LP_STORE_UNAVAILABLE;
+    do
+        st = claim_tx(&t, cl, account);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
     return st;
+}
+
+static lp_store_status account_tx(tx *t, const char *username,
+                                  const char *domain,
+                                  linphone_account **account)
+{
+    apr_array_header_t *rows;
+    const char *args[2];
+
+    args[0] = username;
+    args[1] = domain;
+    if (read_rows(t, LP_SQL_ACCOUNT_FIND_ADDRESS, 2, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    if (rows->nelts != 1)
+        return LP_STORE_NOT_FOUND;
+    *account = account_from(t->r->pool,
+                            APR_ARRAY_IDX(rows, 0, const char **));
+    return load_passwords(t, *account);
 }
 
 lp_store_status lp_store_account(request_rec *r, const char *username,
                                  const char *domain,
                                  linphone_account **account)
 {
-    apr_array_header_t *rows;
-    const char *args[2];
     tx t;
+    lp_store_status st;
 
     if (tx_open(r, &t))
         return LP_STORE_UNAVAILABLE;
-    args[0] = username;
-    args[1] = domain;
-    if (read_rows(&t, LP_SQL_ACCOUNT_FIND_ADDRESS, 2, args, &rows))
-        return LP_STORE_UNAVAILABLE;
-    if (rows->nelts != 1)
-        return LP_STORE_NOT_FOUND;
-    *account = account_from(r->pool, APR_ARRAY_IDX(rows, 0, const char **));
-    return load_passwords(&t, *account);
+    do
+        st = account_tx(&t, username, domain, account);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    return st;
 }
 
-lp_store_status lp_store_api_key(request_rec *r, const char *key,
-                                 linphone_account **account)
+static lp_store_status api_key_tx(tx *t, const char *key,
+                                  linphone_account **account)
 {
+    request_rec *r = t->r;
     apr_array_header_t *rows;
     const char **v;
     const char *args[2];
-    tx t;
 
-    if (tx_open(r, &t))
-        return LP_STORE_UNAVAILABLE;
     args[0] = key;
-    if (read_rows(&t, LP_SQL_API_KEY_FIND, 1, args, &rows))
+    if (read_rows(t, LP_SQL_API_KEY_FIND, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (rows->nelts != 1)
+    if (!(v = exact_row(rows, 4 + LP_SQL_ACCOUNT_NCOLS, key)))
         return LP_STORE_NOT_FOUND;
-    v = APR_ARRAY_IDX(rows, 0, const char **);
     /* bound to an address: only that client may use it */
     if (v[1] && *v[1] && strcmp(v[1], r->useragent_ip))
         return LP_STORE_NOT_FOUND;
-    /* expires when unused for that many minutes (never used: still fresh) */
-    if (v[3] && *v[3] && v[2]
+    /* expires when unused for that many minutes (never used: still fresh;
+     * FlexiAPI's SQLite migration leaves '' there) */
+    if (v[3] && *v[3] && v[2] && *v[2]
         && expired(v[2], apr_time_from_sec((apr_interval_time_t)60
                                            * apr_atoi64(v[3]))))
         return LP_STORE_NOT_FOUND;
     *account = account_from(r->pool, v + 4);
     args[0] = lp_time_format(r->pool, apr_time_now());
     args[1] = v[0];
-    if (write_rows(&t, LP_SQL_API_KEY_TOUCH, 2, args) < 0)
+    if (write_rows(t, LP_SQL_API_KEY_TOUCH, 2, args) < 0)
         return LP_STORE_UNAVAILABLE;
     return LP_STORE_OK;
+}
+
+lp_store_status lp_store_api_key(request_rec *r, const char *key,
+                                 linphone_account **account)
+{
+    tx t;
+    lp_store_status st;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    do
+        st = api_key_tx(&t, key, account);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    return st;
 }
 
 lp_store_status lp_store_passwords(request_rec *r, linphone_account *a)
 {
     tx t;
+    lp_store_status st;
 
     if (tx_open(r, &t))
         return LP_STORE_UNAVAILABLE;
-    return load_passwords(&t, a);
+    do
+        st = load_passwords(&t, a);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    return st;
 }
 
-lp_store_status lp_store_space(request_rec *r, const char *host,
-                               const char ***row)
+static lp_store_status space_tx(tx *t, const char *host, const char ***row)
 {
     apr_array_header_t *rows;
     const char *args[1];
-    tx t;
 
-    if (tx_open(r, &t))
-        return LP_STORE_UNAVAILABLE;
     args[0] = host;
-    if (read_rows(&t, LP_SQL_SPACE_FIND, 1, args, &rows))
+    if (read_rows(t, LP_SQL_SPACE_FIND, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
     if (rows->nelts != 1)
         return LP_STORE_NOT_FOUND;
@@ -430,10 +588,23 @@ lp_store_status lp_store_space(request_rec *r, const char *host,
     return LP_STORE_OK;
 }
 
-lp_store_status lp_store_check_token(request_rec *r, const char *token,
-                                     apr_interval_time_t lifetime)
+lp_store_status lp_store_space(request_rec *r, const char *host,
+                               const char ***row)
 {
     tx t;
+    lp_store_status st;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    do
+        st = space_tx(&t, host, row);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    return st;
+}
+
+static lp_store_status check_token_tx(tx *t, const char *token,
+                                      apr_interval_time_t lifetime)
+{
     apr_array_header_t *rows;
     const char **v;
     const char *args[1];
@@ -441,13 +612,26 @@ lp_store_status lp_store_check_token(request_rec *r, const char *token,
 
     /* one SELECT is a consistent snapshot on every driver: no transaction */
     args[0] = token;
-    if (tx_open(r, &t) || read_rows(&t, LP_SQL_TOKEN_CHECK, 1, args, &rows))
+    if (read_rows(t, LP_SQL_TOKEN_CHECK, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (rows->nelts != 1)
+    if (!(v = exact_row(rows, 5, token)))
         return LP_STORE_NOT_FOUND;
-    v = APR_ARRAY_IDX(rows, 0, const char **);
     st = token_verdict(v, lifetime);
     if (st == LP_STORE_OK && lp_bool_parse(v[4]) == 1)
         st = LP_STORE_BLOCKED;
+    return st;
+}
+
+lp_store_status lp_store_check_token(request_rec *r, const char *token,
+                                     apr_interval_time_t lifetime)
+{
+    tx t;
+    lp_store_status st;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    do
+        st = check_token_tx(&t, token, lifetime);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
     return st;
 }

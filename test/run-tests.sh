@@ -10,8 +10,18 @@
 # The copy is removed when every test passed, kept (with t/logs) otherwise.
 # As another user: runs in place; missing packages are listed and it stops.
 #
+# The whole suite runs once per database driver (a matrix): sqlite3 (files
+# in t/db), then pgsql and mysql against throwaway PostgreSQL and MariaDB
+# servers, on loopback, that test/db-servers.sh starts (with redis for the
+# cluster test) and stops afterwards.  The same .t files run each time:
+# t/conf/lp-db.conf (DBDriver/DBDParams as Apache Defines) and t/conf/lp-db.env
+# (for LinphoneTest.pm's DBI handle) are written per driver.  A driver whose
+# server programs are missing or do not start is skipped with a SKIP line;
+# as root the servers are installed first, so everything runs.
+#
 # Extra arguments go to t/TEST, e.g.:
 #   sh test/run-tests.sh -verbose t/modules/linphone_provisioning/token.t
+#   LP_TEST_DRIVER=pgsql sh test/run-tests.sh t/modules/linphone_provisioning/token.t
 # Environment:
 #   LP_TEST_DIR   copy used when run as root, wiped first and kept
 #                 (default: a new /var/tmp/mod_linphone_provisioning-test.XXXXXX)
@@ -23,6 +33,14 @@
 #   LP_TEST_MPM   event (default), worker or prefork
 #   APACHE_TEST_PORT  base port (default "select": the first free one from
 #                 8529 in steps of 20, so parallel runs do not collide)
+#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql" (default all)
+#   LP_DB_DIR     where the database servers keep their data (default: a
+#                 new /tmp/lp-db.XXXXXX, removed afterwards)
+#   LP_PG_PORT, LP_MY_PORT, LP_REDIS_PORT  server ports (55432, 53306, 56379)
+#   LP_DB_KEEP    set: leave the servers running afterwards (with LP_DB_DIR,
+#                 the next run reuses them)
+#   LP_TEST_REQUIRE_ALL  set (CI=true sets it): a driver pass or the cluster
+#                 test that cannot run is a failure, not a SKIP
 
 set -eu
 
@@ -30,6 +48,9 @@ PACKAGES="apache2 apache2-dev libapr1-dev libaprutil1-dev
 libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev
 libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl libwww-perl
 sqlite3 gcc make pkg-config libc6-dev perl zbar-tools"
+# the pgsql and mysql passes and the cluster test (optional without root)
+DB_PACKAGES="postgresql mariadb-server mariadb-client redis-server redis-tools
+libaprutil1-dbd-pgsql libaprutil1-dbd-mysql libdbd-pg-perl libdbd-mysql-perl"
 
 # Only for the real Linphone client tests (linphone_client.t), which are
 # skipped, saying why, when these are missing; installed when run as root.
@@ -44,7 +65,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 say() { printf '%s\n' "run-tests: $*" >&2; }
 
 missing_packages() {
-    for p in "$@"; do
+    for p in ${1:-$PACKAGES}; do
         s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
         [ "$s" = installed ] || printf '%s ' "$p"
     done
@@ -53,10 +74,8 @@ missing_packages() {
 # ---------------------------------------------------------------------------
 # Stage 1 (root only): packages, unprivileged user, private copy.
 if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
-    # shellcheck disable=SC2086
-    missing=$(missing_packages $PACKAGES)
-    # shellcheck disable=SC2086
-    optional=$(missing_packages $OPTIONAL_PACKAGES)
+    missing=$(missing_packages "$PACKAGES $DB_PACKAGES")
+    optional=$(missing_packages "$OPTIONAL_PACKAGES")
     if [ -n "$missing$optional" ]; then
         say "installing: $missing$optional"
         export DEBIAN_FRONTEND=noninteractive
@@ -101,16 +120,27 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
         root_netns=1
     fi
     rc=0
+    # what the unprivileged stage needs from this one's environment
+    inner_env="LP_TEST_INNER=1 APXS=$APXS HTTPD=$HTTPD
+        ${LP_TEST_DRIVER:+LP_TEST_DRIVER=$LP_TEST_DRIVER}
+        ${LP_TEST_MPM:+LP_TEST_MPM=$LP_TEST_MPM}
+        ${APACHE_TEST_PORT:+APACHE_TEST_PORT=$APACHE_TEST_PORT}
+        ${LP_DB_DIR:+LP_DB_DIR=$LP_DB_DIR}
+        ${LP_DB_KEEP:+LP_DB_KEEP=$LP_DB_KEEP}
+        LP_TEST_REQUIRE_ALL=${LP_TEST_REQUIRE_ALL:-${CI:-}}
+        ${LP_PG_PORT:+LP_PG_PORT=$LP_PG_PORT}
+        ${LP_MY_PORT:+LP_MY_PORT=$LP_MY_PORT}
+        ${LP_REDIS_PORT:+LP_REDIS_PORT=$LP_REDIS_PORT}"
     if [ -n "$root_netns" ] && unshare --net true >/dev/null 2>&1; then
         say "running the suite in a private network namespace (loopback only)"
+        # shellcheck disable=SC2086
         unshare --net --pid --fork --kill-child \
             sh -c 'ip link set lo up && exec "$@"' sh \
-            runuser -u "$LP_TEST_USER" -- env LP_TEST_INNER=1 \
-            LP_CLIENT_NETNS=root APXS="$APXS" HTTPD="$HTTPD" \
+            runuser -u "$LP_TEST_USER" -- env $inner_env LP_CLIENT_NETNS=root \
             sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
     else
-        runuser -u "$LP_TEST_USER" -- env LP_TEST_INNER=1 \
-            APXS="$APXS" HTTPD="$HTTPD" \
+        # shellcheck disable=SC2086
+        runuser -u "$LP_TEST_USER" -- env $inner_env \
             sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
     fi
     if [ $rc -eq 0 ] && [ $keep -eq 0 ]; then
@@ -128,7 +158,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # shellcheck disable=SC2086
-missing=$(missing_packages $PACKAGES)
+missing=$(missing_packages)
 if [ -n "$missing" ]; then
     say "missing Debian packages: $missing"
     say "install them with: apt-get install $missing"
@@ -153,18 +183,9 @@ if [ ! -f .libs/mod_linphone_provisioning.so ]; then
 fi
 
 pf="$top/test/perl-framework"
-say "creating the test databases"
-mkdir -p "$pf/t/db"
-for db in main fail; do
-    rm -f "$pf/t/db/$db.sqlite" "$pf/t/db/$db.sqlite-wal" \
-          "$pf/t/db/$db.sqlite-shm" "$pf/t/db/$db.sqlite-journal"
-    sqlite3 "$pf/t/db/$db.sqlite" < conf/schema/sqlite3.sql >/dev/null
-done
-
 cd "$pf"
 perl -MApache::TestMM -e 'Apache::TestMM::generate_script("t/TEST")'
 chmod +x t/TEST
-t/TEST -clean >/dev/null 2>&1 || true
 
 # "-port select" (not the environment variable: every test process would
 # pick a port again) is resolved once and saved in t/conf.
@@ -174,15 +195,220 @@ mpm=${LP_TEST_MPM:-event}
 if [ ! -f "t/conf/mpm-$mpm.httpd" ]; then
     say "LP_TEST_MPM=$mpm: no t/conf/mpm-$mpm.httpd (event, worker or prefork)"; exit 1
 fi
-say "running Apache::Test (MPM $mpm)"
-rc=0
-# shellcheck disable=SC2086
-t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
-    -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg "$@" || rc=$?
+drivers=${LP_TEST_DRIVER:-sqlite3 pgsql mysql}
 
-if [ $rc -ne 0 ] && [ -f t/logs/error_log ]; then
-    say "t/TEST exited with $rc; last error lines of $pf/t/logs/error_log:"
-    grep -E ':(warn|error|crit|alert|emerg)\]|exit signal|Segmentation' \
-        t/logs/error_log | tail -n 40 >&2 || true
+# ---------------------------------------------------------------------------
+# Database servers for the pgsql and mysql passes (and redis for cluster.t).
+servers=""
+case " $drivers " in *" pgsql "*) servers="$servers pgsql" ;; esac
+case " $drivers " in *" mysql "*) servers="$servers mysql" ;; esac
+db_env=""
+if [ -n "$servers" ]; then
+    if [ -z "${LP_DB_DIR:-}" ]; then
+        LP_DB_DIR=$(mktemp -d /tmp/lp-db.XXXXXX)
+        own_db_dir=1
+    fi
+    export LP_DB_DIR
+    stop_servers() {
+        [ -n "${LP_DB_KEEP:-}" ] && return 0
+        sh "$top/test/db-servers.sh" stop >/dev/null 2>&1 || true
+        [ -n "${own_db_dir:-}" ] && rm -rf "$LP_DB_DIR"
+        return 0
+    }
+    trap stop_servers EXIT
+    trap 'exit 130' INT TERM
+    say "starting database servers:$servers redis (in $LP_DB_DIR)"
+    # shellcheck disable=SC2086
+    sh "$top/test/db-servers.sh" start $servers redis || true
+    db_env=$LP_DB_DIR/env
 fi
+# shellcheck disable=SC1090
+[ -n "$db_env" ] && [ -f "$db_env" ] && . "$db_env"
+
+PSQL() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LP_PG_PORT" -U "$LP_PG_ADMIN" "$@"; }
+MYSQL() { mariadb --no-defaults -h 127.0.0.1 -P "$LP_MY_PORT" -u "$LP_MY_ADMIN" \
+                  -p"$LP_MY_ADMIN_PASSWORD" "$@"; }
+
+# Privileges of the account Apache uses (README "Database privileges"):
+# reads everywhere, writes only the columns the module writes.
+pg_grants() {   # database role
+    PSQL -d "$1" <<SQL
+GRANT SELECT ON accounts, passwords, provisioning_tokens, auth_tokens, api_keys, spaces TO $2;
+GRANT UPDATE (activated, updated_at) ON accounts TO $2;
+GRANT UPDATE (used, ip, user_agent, updated_at) ON provisioning_tokens TO $2;
+GRANT INSERT (account_id, password, algorithm), DELETE ON passwords TO $2;
+GRANT USAGE ON SEQUENCE passwords_id_seq TO $2;
+GRANT DELETE ON auth_tokens TO $2;
+GRANT UPDATE (requests, last_used_at) ON api_keys TO $2;
+SQL
+}
+my_grants() {   # database user
+    MYSQL <<SQL
+GRANT SELECT ON $1.accounts TO $2;
+GRANT SELECT ON $1.passwords TO $2;
+GRANT SELECT ON $1.provisioning_tokens TO $2;
+GRANT SELECT ON $1.auth_tokens TO $2;
+GRANT SELECT ON $1.api_keys TO $2;
+GRANT SELECT ON $1.spaces TO $2;
+GRANT UPDATE (activated, updated_at) ON $1.accounts TO $2;
+GRANT UPDATE (used, ip, user_agent, updated_at) ON $1.provisioning_tokens TO $2;
+GRANT INSERT (account_id, password, algorithm), DELETE ON $1.passwords TO $2;
+GRANT DELETE ON $1.auth_tokens TO $2;
+GRANT UPDATE (requests, last_used_at) ON $1.api_keys TO $2;
+SQL
+}
+
+# create_databases DRIVER: fresh databases main, fail and flexi (the latter
+# with FlexiAPI's own schema), and t/conf/lp-db.conf + t/conf/lp-db.env.
+create_databases() {
+    conf=t/conf/lp-db.conf
+    env=t/conf/lp-db.env
+    mkdir -p t/db
+    case $1 in
+    sqlite3)
+        for db in main fail flexi; do
+            rm -f "t/db/$db.sqlite" "t/db/$db.sqlite-wal" "t/db/$db.sqlite-shm" \
+                  "t/db/$db.sqlite-journal"
+        done
+        for db in main fail; do
+            sqlite3 "t/db/$db.sqlite" < "$top/conf/schema/sqlite3.sql" >/dev/null
+        done
+        sqlite3 t/db/flexi.sqlite < "$top/conf/schema/flexiapi-sqlite3.sql" >/dev/null
+        for db in main fail flexi; do
+            printf 'Define LP_DB_%s "%s"\n' "$(echo $db | tr a-z A-Z)" "$pf/t/db/$db.sqlite"
+        done >"$conf"
+        {
+            echo "LP_DB_DRIVER=sqlite3"
+            for db in main fail flexi; do echo "LP_DB_FILE_$db=$pf/t/db/$db.sqlite"; done
+        } >"$env"
+        ;;
+    pgsql)
+        for db in main fail flexi; do
+            PSQL -d postgres -c "DROP DATABASE IF EXISTS lp_$db" \
+                 -c "CREATE DATABASE lp_$db ENCODING 'UTF8' TEMPLATE template0"
+        done
+        PSQL -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lp_apache') THEN CREATE ROLE lp_apache LOGIN PASSWORD 'lp_apache'; END IF; END \$\$"
+        for db in main fail; do
+            PSQL -d "lp_$db" -f "$top/conf/schema/pgsql.sql"
+            pg_grants "lp_$db" lp_apache
+        done
+        PSQL -d lp_flexi -f "$top/conf/schema/flexiapi-pgsql.sql"
+        pg_grants lp_flexi lp_apache
+        for db in main fail flexi; do
+            printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=lp_apache password=lp_apache"\n' \
+                "$(echo $db | tr a-z A-Z)" "$LP_PG_PORT" "$db"
+        done >"$conf"
+        {
+            echo "LP_DB_DRIVER=pgsql"
+            echo "LP_PG_PORT=$LP_PG_PORT"
+            echo "LP_PG_ADMIN=$LP_PG_ADMIN"
+        } >"$env"
+        ;;
+    mysql)
+        for db in main fail flexi; do
+            MYSQL -e "DROP DATABASE IF EXISTS lp_$db; CREATE DATABASE lp_$db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        done
+        for u in lp_apache lp_apache_fail; do
+            MYSQL -e "DROP USER IF EXISTS '$u'@'127.0.0.1'; CREATE USER '$u'@'127.0.0.1' IDENTIFIED BY '$u'"
+        done
+        MYSQL lp_main < "$top/conf/schema/mysql.sql"
+        MYSQL lp_fail < "$top/conf/schema/mysql.sql"
+        MYSQL lp_flexi < "$top/conf/schema/flexiapi-mysql.sql"
+        my_grants lp_main "'lp_apache'@'127.0.0.1'"
+        my_grants lp_flexi "'lp_apache'@'127.0.0.1'"
+        my_grants lp_fail "'lp_apache_fail'@'127.0.0.1'"
+        for db in main fail flexi; do
+            u=lp_apache; [ $db = fail ] && u=lp_apache_fail
+            printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=%s pass=%s"\n' \
+                "$(echo $db | tr a-z A-Z)" "$LP_MY_PORT" "$db" "$u" "$u"
+        done >"$conf"
+        {
+            echo "LP_DB_DRIVER=mysql"
+            echo "LP_MY_PORT=$LP_MY_PORT"
+            echo "LP_MY_ADMIN=$LP_MY_ADMIN"
+            echo "LP_MY_ADMIN_PASSWORD=$LP_MY_ADMIN_PASSWORD"
+        } >"$env"
+        ;;
+    esac
+    printf 'Define LP_DB_DRIVER %s\n' "$1" >>"$conf"
+    for v in LP_REDIS_PORT LP_DB_CTL LP_DB_DIR; do
+        eval "val=\${$v:-}"
+        [ -n "$val" ] && echo "$v=$val" >>"$env"
+    done
+    return 0
+}
+
+# driver_missing DRIVER: why the pass cannot run, or nothing.
+driver_missing() {
+    case $1 in
+    sqlite3) ;;
+    pgsql)
+        [ -n "${LP_PG_PORT:-}" ] && grep -q '^LP_PG_PORT=' "$db_env" 2>/dev/null \
+            || { echo "no PostgreSQL server (apt-get install postgresql)"; return; }
+        [ -f /usr/lib/x86_64-linux-gnu/apr-util-1/apr_dbd_pgsql-1.so ] \
+            || ls /usr/lib/*/apr-util-1/apr_dbd_pgsql*.so >/dev/null 2>&1 \
+            || { echo "no APR pgsql driver (apt-get install libaprutil1-dbd-pgsql)"; return; }
+        perl -MDBD::Pg -e1 2>/dev/null || echo "no DBD::Pg (apt-get install libdbd-pg-perl)" ;;
+    mysql)
+        grep -q '^LP_MY_PORT=' "$db_env" 2>/dev/null \
+            || { echo "no MariaDB server (apt-get install mariadb-server)"; return; }
+        ls /usr/lib/*/apr-util-1/apr_dbd_mysql*.so >/dev/null 2>&1 \
+            || { echo "no APR mysql driver (apt-get install libaprutil1-dbd-mysql)"; return; }
+        perl -MDBD::mysql -e1 2>/dev/null || echo "no DBD::mysql (apt-get install libdbd-mysql-perl)" ;;
+    *) echo "unknown driver (sqlite3, pgsql or mysql)" ;;
+    esac
+}
+
+require_all=""
+case ${LP_TEST_REQUIRE_ALL:-} in ""|0|false|no) ;; *) require_all=1 ;; esac
+rc=0
+summary=""
+if [ -n "$servers" ] && ! grep -q '^LP_REDIS_PORT=' "$db_env" 2>/dev/null; then
+    say "SKIP: cluster.t: no redis server (apt-get install redis-server)"
+    [ -n "$require_all" ] && rc=1
+fi
+for driver in $drivers; do
+    why=$(driver_missing "$driver")
+    if [ -n "$why" ]; then
+        say "SKIP: the $driver pass: $why"
+        summary="$summary
+matrix $driver: SKIP ($why)"
+        if [ -n "$require_all" ]; then
+            say "LP_TEST_REQUIRE_ALL (CI): a skipped pass is a failure"; rc=1
+        fi
+        continue
+    fi
+    t/TEST -clean >/dev/null 2>&1 || true
+    say "creating the $driver test databases"
+    if ! create_databases "$driver" >"t/db-$driver-setup.log" 2>&1; then
+        cat "t/db-$driver-setup.log" >&2
+        say "could not create the $driver databases"; rc=1
+        summary="$summary
+matrix $driver: FAIL (database setup)"
+        continue
+    fi
+    say "running Apache::Test on $driver (MPM $mpm)"
+    drc=0
+    # shellcheck disable=SC2086
+    t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
+        -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg "$@" \
+        2>&1 | tee "t/TEST-$driver.out" || true
+    # t/TEST's status is lost in the pipe: its closing lines say it
+    if ! grep -q '^Result: PASS' "t/TEST-$driver.out"; then
+        drc=1
+    fi
+    if [ $drc -ne 0 ]; then
+        rc=1
+        if [ -f t/logs/error_log ]; then
+            say "$driver pass failed; last error lines of $pf/t/logs/error_log:"
+            grep -E ':(warn|error|crit|alert|emerg)\]|exit signal|Segmentation' \
+                t/logs/error_log | tail -n 40 | cut -c1-400 >&2 || true
+        fi
+    fi
+    [ -d t/logs ] && rm -rf "t/logs-$driver" && cp -r t/logs "t/logs-$driver"
+    summary="$summary
+matrix $driver: $(grep -E '^(Files=|Result:)' "t/TEST-$driver.out" | tr '\n' ' ')"
+done
+
+say "driver matrix:$summary"
 exit $rc

@@ -2,11 +2,16 @@ package LinphoneTest;
 
 # Fixtures and helpers for the mod_linphone_provisioning Apache::Test suite.
 #
-# The databases are created by test/run-tests.sh from conf/schema/sqlite3.sql
-# in t/db/ (main.sqlite for every virtual host, fail.sqlite for lp_dbfail).
-# Apache writes to them while the tests run, so every handle gets a busy
-# timeout.  Values are passed to SQLite as bytes: callers encode text
-# themselves (see utf8()), which also lets hostile.t store invalid UTF-8.
+# The suite runs once per database driver (test/run-tests.sh): sqlite3,
+# pgsql or mysql, as t/conf/lp-db.env says (sqlite3 when it is missing).
+# The databases are named main (every virtual host), fail (lp_dbfail) and
+# flexi (lp_flexi: FlexiAPI's own schema); dbh($name) is a DBI handle on
+# the same database Apache uses, as an administrator.  SQL here must run on
+# all three (placeholders, no INSERT OR IGNORE, no sqlite_last_insert_rowid,
+# the column `key` quoted with db_key()).  Apache writes to the databases
+# while the tests run, so SQLite handles get a busy timeout.  Values are
+# passed as bytes: callers encode text themselves (see utf8()), which also
+# lets hostile.t try invalid UTF-8.
 
 use strict;
 use warnings;
@@ -24,8 +29,10 @@ use Apache::Test ();
 use Apache::TestRequest ();
 
 our @EXPORT = qw(
-    LP_NS db_file dbh utc_ts uniq random_token utf8 ha1
+    LP_NS db_file dbh db_driver db_env db_key db_insert_id utc_ts uniq
+    random_token utf8 ha1
     create_account create_password create_provisioning_token create_auth_token
+    ensure_account
     fetch_account fetch_passwords fetch_provisioning_token fetch_auth_token
     parse_doc doc_sections doc_entry doc_entries section_entries all_entries
     hget hrequest status_is is_4xx is_plain_error lp_header loopback_ip
@@ -40,23 +47,73 @@ $Apache::TestRequest::RedirectOK = 0;
 # The header a liblinphone >= 5.3 client sends.
 sub lp_header { ('x-linphone-provisioning' => 'true') }
 
+# --- the database of this pass ----------------------------------------------
+
+my %env;
+# db_env($key): a value of t/conf/lp-db.env (LP_DB_DRIVER, LP_PG_PORT,
+# LP_REDIS_PORT, LP_DB_CTL...), or undef.
+sub db_env {
+    my $key = shift;
+    unless (%env) {
+        my $file = Apache::Test::vars('t_conf') . '/lp-db.env';
+        if (open my $fh, '<', $file) {
+            while (<$fh>) {
+                chomp;
+                $env{$1} = $2 if /^(\w+)=(.*)$/;
+            }
+        }
+        $env{LP_DB_DRIVER} //= 'sqlite3';
+    }
+    return $env{$key};
+}
+
+sub db_driver { db_env('LP_DB_DRIVER') }
+
 sub db_file {
     my $name = shift || 'main';
     my $t_dir = Apache::Test::vars('t_dir');
     return "$t_dir/db/$name.sqlite";
 }
 
+# The reserved word `key` (api_keys.key) as a column name on every driver.
+sub db_key { db_driver() eq 'mysql' ? '`key`' : '"key"' }
+
 my %dbh;
 sub dbh {
     my $name = shift || 'main';
     return $dbh{$name} if $dbh{$name} && $dbh{$name}->ping;
-    my $file = db_file($name);
-    die "missing database $file (run test/run-tests.sh)\n" unless -e $file;
-    my $dbh = DBI->connect("dbi:SQLite:dbname=$file", '', '',
-                           { RaiseError => 1, PrintError => 0,
-                             AutoCommit => 1, sqlite_unicode => 0 });
-    $dbh->sqlite_busy_timeout(5000);
+    # a handle whose server went away (dbrestart.t, dbfail.t): replaced
+    # quietly
+    local $SIG{__WARN__} = sub { warn @_ unless $_[0] =~ /DESTROY failed/ };
+    my $driver = db_driver();
+    my %attr = (RaiseError => 1, PrintError => 0, AutoCommit => 1);
+    my $dbh;
+    if ($driver eq 'pgsql') {
+        $dbh = DBI->connect('dbi:Pg:dbname=lp_' . $name . ';host=127.0.0.1;port='
+                            . db_env('LP_PG_PORT'), db_env('LP_PG_ADMIN'), '',
+                            { %attr, pg_enable_utf8 => 0 });
+    }
+    elsif ($driver eq 'mysql') {
+        $dbh = DBI->connect('dbi:mysql:database=lp_' . $name . ';host=127.0.0.1;port='
+                            . db_env('LP_MY_PORT'), db_env('LP_MY_ADMIN'),
+                            db_env('LP_MY_ADMIN_PASSWORD'),
+                            { %attr, mysql_enable_utf8mb4 => 0, mysql_enable_utf8 => 0 });
+        $dbh->do('SET NAMES utf8mb4');
+    }
+    else {
+        my $file = db_file($name);
+        die "missing database $file (run test/run-tests.sh)\n" unless -e $file;
+        $dbh = DBI->connect("dbi:SQLite:dbname=$file", '', '',
+                            { %attr, sqlite_unicode => 0 });
+        $dbh->sqlite_busy_timeout(5000);
+    }
     return $dbh{$name} = $dbh;
+}
+
+# The id of the row just inserted into $table through $dbh.
+sub db_insert_id {
+    my($dbh, $table) = @_;
+    return $dbh->last_insert_id(undef, undef, $table, 'id');
 }
 
 # UTC timestamp 'YYYY-MM-DD HH:MM:SS', $offset seconds from now (negative:
@@ -99,7 +156,7 @@ sub create_account {
              . ' blocked, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
              undef, $username, $domain, $display_name,
              $o{activated} ? 1 : 0, $o{blocked} ? 1 : 0, $now, $now);
-    my $id = $dbh->sqlite_last_insert_rowid;
+    my $id = db_insert_id($dbh, 'accounts');
     create_password($id, @$_, db => $o{db}) for @{ $o{passwords} || [] };
     return $id;
 }
@@ -132,6 +189,18 @@ sub create_auth_token {
                     . ' updated_at) VALUES (?, ?, ?, ?)',
                     undef, $account_id, $token, $created_at, $created_at);
     return $token;
+}
+
+# ensure_account(username, domain, db => ...): an activated account, created
+# unless it exists (the portable INSERT OR IGNORE).
+sub ensure_account {
+    my($username, $domain, %o) = @_;
+    my $dbh = dbh($o{db});
+    my($id) = $dbh->selectrow_array(
+        'SELECT id FROM accounts WHERE username = ? AND domain = ?', undef,
+        $username, $domain);
+    return $id if defined $id;
+    return create_account($username, $domain, undef, activated => 1, db => $o{db});
 }
 
 sub fetch_account {

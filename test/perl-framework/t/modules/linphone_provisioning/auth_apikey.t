@@ -16,14 +16,15 @@ my $domain = 'apikey.example.org';
 sub create_key {
     my($account, %o) = @_;
     my $key = random_token(40);
-    dbh()->do('INSERT INTO api_keys (account_id, key, ip, requests, last_used_at,'
+    dbh()->do('INSERT INTO api_keys (account_id, ' . db_key() . ', ip, requests, last_used_at,'
               . ' expires_after_last_used_minutes) VALUES (?, ?, ?, 0, ?, ?)',
               undef, $account, $key, $o{ip}, $o{last_used_at}, $o{expires});
     return $key;
 }
 
 sub key_row {
-    dbh()->selectrow_hashref('SELECT * FROM api_keys WHERE key = ?', undef, shift);
+    dbh()->selectrow_hashref('SELECT * FROM api_keys WHERE ' . db_key() . ' = ?',
+                             undef, shift);
 }
 
 my $user = uniq('k');

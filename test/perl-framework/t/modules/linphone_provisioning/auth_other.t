@@ -30,10 +30,7 @@ status_is($res, 401, 'not authenticated: 401');
 
 # Basic with mod_authn_file: user names fixed by t/conf/htpasswd
 # ("basic@other.example.org" and bare "basicbare", password "secret").
-for my $name ('basic', 'basicbare') {
-    dbh()->do('INSERT OR IGNORE INTO accounts (username, domain, activated, blocked)'
-              . ' VALUES (?, ?, 1, 0)', undef, $name, $domain);
-}
+ensure_account($_, $domain) for 'basic', 'basicbare';
 my $basic = sub { 'Authorization' => 'Basic ' . MIME::Base64::encode_base64(shift, '') };
 $res = hget('/provisioning-basic/me', lp_header, $basic->("basic\@$domain:secret"));
 status_is($res, 200, 'Basic user@domain: 200');

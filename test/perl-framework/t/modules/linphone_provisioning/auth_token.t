@@ -70,6 +70,11 @@ status_is($res, 403, 'auth token of a blocked account: 403');
 ok(is_plain_error($res), '403 body is short plain text') or diag($res->as_string);
 ok(defined fetch_auth_token($t), 'blocked: auth token not deleted');
 
-# An auth token whose account row is gone.
-$t = create_auth_token(999_999_999);
-status_is(hget("/provisioning/auth_token/$t"), 404, 'auth token of a missing account: 404');
+# An auth token whose account row is gone (SQLite does not enforce the
+# foreign key).
+SKIP: {
+    skip db_driver() . ' enforces the foreign key: no auth token without its account', 1
+        unless db_driver() eq 'sqlite3';
+    $t = create_auth_token(999_999_999);
+    status_is(hget("/provisioning/auth_token/$t"), 404, 'auth token of a missing account: 404');
+}

@@ -73,8 +73,9 @@ PidFile $dir/httpd.pid
 ErrorLog $dir/error_log
 DefaultRuntimeDir $dir
 StartServers 1
-DBDriver sqlite3
-DBDParams $t_dir/db/main.sqlite
+Include $t_dir/conf/lp-db.conf
+DBDriver \${LP_DB_DRIVER}
+DBDParams "\${LP_DB_MAIN}"
 LinphoneProvisioningRC $t_dir/conf/linphone.rc
 <Location /provisioning>
     SetHandler linphone-provisioning

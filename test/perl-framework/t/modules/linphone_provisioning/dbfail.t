@@ -1,6 +1,9 @@
 # Database unreachable: 503 with Retry-After, nothing half-written, and the
-# next request after the database is back succeeds (lp_dbfail: fail.sqlite,
-# DBDPersist Off).
+# next request after the database is back succeeds (lp_dbfail: the fail
+# database, DBDPersist Off).  Unreachable per driver: the SQLite file is
+# chmod 000'd; PostgreSQL refuses connections to the database (ALLOW_CONNECTIONS
+# false, its sessions terminated); MariaDB refuses Apache's account (ACCOUNT
+# LOCK, its sessions killed).
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -10,12 +13,48 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
+my $driver = db_driver();
 # chmod 000 does not lock root out.
-plan tests => 15, need { 'running as non-root' => $> != 0 };
+plan tests => 15, need { 'running as non-root (chmod 000 on the SQLite file)'
+                         => $driver ne 'sqlite3' || $> != 0 };
 
 my $db   = 'fail';
 my $file = db_file($db);
 my $domain = 'example.org';
+my $mode;
+
+sub unreachable {
+    if ($driver eq 'pgsql') {
+        my $admin = dbh('main');
+        $admin->do('ALTER DATABASE lp_fail ALLOW_CONNECTIONS false');
+        $admin->selectall_arrayref(q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                     WHERE datname = 'lp_fail'});
+    }
+    elsif ($driver eq 'mysql') {
+        my $admin = dbh('main');
+        $admin->do(q{ALTER USER 'lp_apache_fail'@'127.0.0.1' ACCOUNT LOCK});
+        for my $id (@{ $admin->selectcol_arrayref(q{SELECT id FROM information_schema.processlist
+                                                    WHERE user = 'lp_apache_fail'}) }) {
+            eval { $admin->do("KILL $id") };
+        }
+    }
+    else {
+        $mode = (stat $file)[2] & 07777;
+        chmod 0000, $file or die "chmod $file: $!";
+    }
+}
+
+sub reachable {
+    if ($driver eq 'pgsql') {
+        dbh('main')->do('ALTER DATABASE lp_fail ALLOW_CONNECTIONS true');
+    }
+    elsif ($driver eq 'mysql') {
+        dbh('main')->do(q{ALTER USER 'lp_apache_fail'@'127.0.0.1' ACCOUNT UNLOCK});
+    }
+    else {
+        chmod $mode, $file or die "chmod $file: $!";
+    }
+}
 
 my $user = uniq('dbf');
 my $id   = create_account($user, $domain, 'DB Fail', db => $db);
@@ -30,8 +69,7 @@ Apache::TestRequest::module('lp_dbfail');
 my $res = hget("/provisioning/$t1", lp_header);
 status_is($res, 404, 'database up: older token 404 (query ran)');
 
-my $mode = (stat $file)[2] & 07777;
-chmod 0000, $file or die "chmod $file: $!";
+unreachable();
 my $ok = eval {
     $res = hget("/provisioning/$t2", lp_header);
     status_is($res, 503, 'database unreadable: 503 on a provisioning token');
@@ -47,7 +85,7 @@ my $ok = eval {
     status_is(hget("/provisioning/$t2?reset_password", lp_header), 503, 'still 503');
     1;
 };
-chmod $mode, $file or die "chmod $file: $!";
+reachable();
 die $@ unless $ok;
 
 # The failure is logged at error level, without the request's data.

@@ -24,7 +24,8 @@ my @display = (
     "Emoji \x{1F600} \x{1F4DE}",
     "Mixed \"é\\\" <&> ]]>",
     "Tab\tand  spaces",
-    'Long ' . ('x' x 10000),
+    # SQLite ignores the column's VARCHAR(255); the server drivers hold 255
+    'Long ' . ('x' x (db_driver() eq 'sqlite3' ? 10000 : 250)),
 );
 
 # Usernames: the auth_info username must round-trip exactly.
@@ -89,13 +90,19 @@ for my $name (@usernames) {
 for my $case (@bad_display) {
     my($bytes, $what) = @$case;
     my $user = uniq('bad');
-    my $id   = create_account($user, $domain, $bytes);
+    # PostgreSQL (UTF8) and MariaDB (utf8mb4, strict) refuse to store bytes
+    # that are not UTF-8 (and PostgreSQL a NUL): such a name cannot reach
+    # the module there.
+    my $id = eval { create_account($user, $domain, $bytes) };
+    SKIP: {
+    skip db_driver() . " refuses to store $what", 3 unless defined $id;
     my $doc  = provision($id);
     ok($doc, "well-formed with $what in the display name");
     my $ri = $doc ? doc_entry($doc, 'proxy_0', 'reg_identity') // '' : '';
     like($ri, qr/^".*" <sip:\Q$user\E\@\Q$domain\E>$/s, "reg_identity shape with $what");
     (my $inner = $ri) =~ s/^"(.*)" <sip:.*$/$1/s;
     ok($inner !~ /(?<!\\)(?:\\\\)*"/, "no unescaped quote inside the display name ($what)");
+    }
 }
 
 # Hostile rc-like content cannot come from the DB, but a hostile domain can.

@@ -20,11 +20,11 @@ $dbh->do(q{INSERT INTO spaces (domain, host, account_realm,
              custom_provisioning_entries, custom_provisioning_overwrite_all,
              provisioning_use_linphone_provisioning_header, hide_settings,
              disable_chat_feature, max_account)
-           VALUES (?, ?, 'realm-a', ?, 1, 0, 1, 0, 3)},
+           VALUES (?, ?, 'realm-a', ?, TRUE, FALSE, TRUE, FALSE, 3)},
          undef, "a-$$.example.org", $a_host, "[sip]\nfrom_space=a\n[custom]\nk=v\n");
 $dbh->do(q{INSERT INTO spaces (domain, host, custom_provisioning_overwrite_all,
              provisioning_use_linphone_provisioning_header)
-           VALUES (?, ?, 0, 1)}, undef, "b-$$.example.org", $b_host);
+           VALUES (?, ?, FALSE, TRUE)}, undef, "b-$$.example.org", $b_host);
 
 my $res = hget('/provisioning', lp_header, Host => "nowhere-$$.test");
 status_is($res, 404, 'unknown host: 404');

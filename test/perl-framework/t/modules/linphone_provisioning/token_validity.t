@@ -98,5 +98,9 @@ status_is(hget('/provisioning/%25', lp_header), 404, "'%' alone is not a wildcar
 status_is(hget('/provisioning/wild%25', lp_header), 404, "'wild%' is not a wildcard");
 
 # A token whose account row is gone (SQLite does not enforce the foreign key).
-$t = create_provisioning_token(999_999_999);
-status_is(hget("/provisioning/$t", lp_header), 404, 'token of a missing account: 404');
+SKIP: {
+    skip db_driver() . ' enforces the foreign key: no token without its account', 1
+        unless db_driver() eq 'sqlite3';
+    $t = create_provisioning_token(999_999_999);
+    status_is(hget("/provisioning/$t", lp_header), 404, 'token of a missing account: 404');
+}

@@ -1,0 +1,140 @@
+-- FlexiAPI's own tables, as its Laravel migrations leave them on MySQL /
+-- MariaDB: FlexiAPI 2.0.7 (flexisip-account-manager,
+-- flexiapi/database/migrations up to 2025_08_27_142250, Laravel 10),
+-- reduced to the six tables the module touches, every column of them kept:
+-- columns the module never reads, NOT NULL columns it never writes
+-- (accounts.ip_address, user_agent, created_at; api_keys.last_used_at;
+-- spaces.name), tinyint(1) booleans with Laravel's defaults, TIMESTAMP for
+-- created_at/updated_at and DATETIME for the others, utf8mb4_unicode_ci
+-- (case-insensitive) everywhere, Laravel's index names (spaces keeps those
+-- of sip_domains) and the foreign keys (an account's domain must be a
+-- space's).  Used by the tests (flexiapi.t) to check that the module serves
+-- an existing FlexiAPI database unchanged; not for a new deployment (see
+-- conf/schema/mysql.sql).
+
+SET NAMES utf8mb4;
+
+CREATE TABLE spaces (
+    id bigint unsigned NOT NULL AUTO_INCREMENT,
+    domain varchar(64) NOT NULL,
+    super tinyint(1) NOT NULL DEFAULT '0',
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    disable_chat_feature tinyint(1) NOT NULL DEFAULT '0',
+    disable_meetings_feature tinyint(1) NOT NULL DEFAULT '0',
+    disable_broadcast_feature tinyint(1) NOT NULL DEFAULT '1',
+    max_account int NOT NULL DEFAULT '0',
+    hide_settings tinyint(1) NOT NULL DEFAULT '0',
+    hide_account_settings tinyint(1) NOT NULL DEFAULT '0',
+    disable_call_recordings_feature tinyint(1) NOT NULL DEFAULT '0',
+    only_display_sip_uri_username tinyint(1) NOT NULL DEFAULT '0',
+    assistant_hide_create_account tinyint(1) NOT NULL DEFAULT '0',
+    assistant_disable_qr_code tinyint(1) NOT NULL DEFAULT '0',
+    assistant_hide_third_party_account tinyint(1) NOT NULL DEFAULT '0',
+    host varchar(255) NOT NULL,
+    max_accounts int NOT NULL DEFAULT '0',
+    expire_at datetime NULL,
+    copyright_text text NULL,
+    intro_registration_text text NULL,
+    newsletter_registration_address varchar(255) NULL,
+    account_proxy_registrar_address varchar(255) NULL,
+    account_realm varchar(255) NULL,
+    custom_provisioning_entries text NULL,
+    custom_provisioning_overwrite_all tinyint(1) NOT NULL DEFAULT '0',
+    provisioning_use_linphone_provisioning_header tinyint(1) NOT NULL DEFAULT '1',
+    custom_theme tinyint(1) NOT NULL DEFAULT '0',
+    web_panel tinyint(1) NOT NULL DEFAULT '1',
+    public_registration tinyint(1) NOT NULL DEFAULT '1',
+    phone_registration tinyint(1) NOT NULL DEFAULT '1',
+    intercom_features tinyint(1) NOT NULL DEFAULT '0',
+    name varchar(255) NOT NULL,
+    carddav_user_credentials tinyint(1) NOT NULL DEFAULT '0',
+    PRIMARY KEY (id),
+    UNIQUE KEY sip_domains_domain_unique (domain),
+    UNIQUE KEY spaces_host_unique (host),
+    UNIQUE KEY spaces_name_unique (name),
+    KEY sip_domains_domain_index (domain)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE accounts (
+    id int unsigned NOT NULL AUTO_INCREMENT,
+    username varchar(64) NOT NULL,
+    domain varchar(64) NOT NULL,
+    email varchar(64) NULL,
+    activated tinyint(1) NOT NULL DEFAULT '0',
+    ip_address varchar(39) NOT NULL,
+    user_agent varchar(256) NOT NULL,
+    created_at datetime NOT NULL,
+    expire_time datetime NULL,
+    display_name varchar(255) NULL,
+    dtmf_protocol varchar(255) NULL,
+    updated_at datetime NULL,
+    blocked tinyint(1) NOT NULL DEFAULT '0',
+    admin tinyint(1) NOT NULL DEFAULT '0',
+    phone varchar(64) NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY accounts_username_domain_unique (username, domain),
+    KEY accounts_email_index (email),
+    KEY accounts_created_at_index (created_at),
+    KEY accounts_domain_index (domain),
+    KEY accounts_username_index (username),
+    KEY accounts_blocked_index (blocked),
+    CONSTRAINT accounts_domain_foreign FOREIGN KEY (domain)
+        REFERENCES spaces (domain) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE passwords (
+    id int unsigned NOT NULL AUTO_INCREMENT,
+    account_id int unsigned NOT NULL,
+    password varchar(255) NOT NULL,
+    algorithm varchar(10) NOT NULL DEFAULT 'MD5',
+    PRIMARY KEY (id),
+    UNIQUE KEY passwords_account_id_algorithm_unique (account_id, algorithm),
+    CONSTRAINT passwords_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE api_keys (
+    id int unsigned NOT NULL AUTO_INCREMENT,
+    account_id int unsigned NOT NULL,
+    `key` varchar(160) NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    last_used_at datetime NOT NULL,
+    ip varchar(255) NULL,
+    requests int NOT NULL DEFAULT '0',
+    name varchar(255) NULL,
+    expires_after_last_used_minutes int NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY api_keys_key_unique (`key`),
+    KEY api_keys_account_id_foreign (account_id),
+    CONSTRAINT api_keys_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE auth_tokens (
+    id bigint unsigned NOT NULL AUTO_INCREMENT,
+    account_id int unsigned NULL,
+    token varchar(32) NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    ip varchar(255) NULL,
+    user_agent varchar(255) NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT auth_tokens_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE provisioning_tokens (
+    id int unsigned NOT NULL AUTO_INCREMENT,
+    account_id int unsigned NOT NULL,
+    token varchar(255) NULL,
+    used tinyint(1) NOT NULL DEFAULT '0',
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    ip varchar(255) NULL,
+    user_agent varchar(255) NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT provisioning_tokens_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -1,0 +1,124 @@
+-- FlexiAPI's own tables, as its Laravel migrations leave them on SQLite:
+-- FlexiAPI 2.0.7 (flexisip-account-manager, flexiapi/database/migrations up
+-- to 2025_08_27_142250, Laravel 10), reduced to the six tables the module
+-- touches, every column of them kept: columns the module never reads, NOT
+-- NULL columns it never writes (accounts.ip_address, user_agent, created_at;
+-- spaces.name), tinyint(1) booleans, the migrations' SQLite special cases
+-- (api_keys.last_used_at NOT NULL DEFAULT '', api_keys' foreign key kept),
+-- and the foreign keys (not enforced: apr_dbd_sqlite3 does not turn
+-- foreign_keys on).  Used by the tests (flexiapi.t); not for a new
+-- deployment (see conf/schema/sqlite3.sql).
+PRAGMA journal_mode = WAL;
+
+CREATE TABLE spaces (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    domain varchar NOT NULL,
+    super tinyint(1) NOT NULL DEFAULT '0',
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    disable_chat_feature tinyint(1) NOT NULL DEFAULT '0',
+    disable_meetings_feature tinyint(1) NOT NULL DEFAULT '0',
+    disable_broadcast_feature tinyint(1) NOT NULL DEFAULT '1',
+    max_account integer NOT NULL DEFAULT '0',
+    hide_settings tinyint(1) NOT NULL DEFAULT '0',
+    hide_account_settings tinyint(1) NOT NULL DEFAULT '0',
+    disable_call_recordings_feature tinyint(1) NOT NULL DEFAULT '0',
+    only_display_sip_uri_username tinyint(1) NOT NULL DEFAULT '0',
+    assistant_hide_create_account tinyint(1) NOT NULL DEFAULT '0',
+    assistant_disable_qr_code tinyint(1) NOT NULL DEFAULT '0',
+    assistant_hide_third_party_account tinyint(1) NOT NULL DEFAULT '0',
+    host varchar NOT NULL,
+    max_accounts integer NOT NULL DEFAULT '0',
+    expire_at datetime NULL,
+    copyright_text text NULL,
+    intro_registration_text text NULL,
+    newsletter_registration_address varchar NULL,
+    account_proxy_registrar_address varchar NULL,
+    account_realm varchar NULL,
+    custom_provisioning_entries text NULL,
+    custom_provisioning_overwrite_all tinyint(1) NOT NULL DEFAULT '0',
+    provisioning_use_linphone_provisioning_header tinyint(1) NOT NULL DEFAULT '1',
+    custom_theme tinyint(1) NOT NULL DEFAULT '0',
+    web_panel tinyint(1) NOT NULL DEFAULT '1',
+    public_registration tinyint(1) NOT NULL DEFAULT '1',
+    phone_registration tinyint(1) NOT NULL DEFAULT '1',
+    intercom_features tinyint(1) NOT NULL DEFAULT '0',
+    name varchar NOT NULL,
+    carddav_user_credentials tinyint(1) NOT NULL DEFAULT '0'
+);
+CREATE UNIQUE INDEX sip_domains_domain_unique ON spaces (domain);
+CREATE INDEX sip_domains_domain_index ON spaces (domain);
+CREATE UNIQUE INDEX spaces_host_unique ON spaces (host);
+CREATE UNIQUE INDEX spaces_name_unique ON spaces (name);
+
+CREATE TABLE accounts (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    username varchar NOT NULL,
+    domain varchar NOT NULL,
+    email varchar NULL,
+    activated tinyint(1) NOT NULL DEFAULT '0',
+    ip_address varchar NOT NULL,
+    user_agent varchar NOT NULL,
+    created_at datetime NOT NULL,
+    expire_time datetime NULL,
+    display_name varchar NULL,
+    dtmf_protocol varchar NULL,
+    updated_at datetime NULL,
+    blocked tinyint(1) NOT NULL DEFAULT '0',
+    admin tinyint(1) NOT NULL DEFAULT '0',
+    phone varchar NULL,
+    FOREIGN KEY (domain) REFERENCES spaces (domain) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX accounts_username_domain_unique ON accounts (username, domain);
+CREATE INDEX accounts_email_index ON accounts (email);
+CREATE INDEX accounts_created_at_index ON accounts (created_at);
+CREATE INDEX accounts_domain_index ON accounts (domain);
+CREATE INDEX accounts_username_index ON accounts (username);
+CREATE INDEX accounts_blocked_index ON accounts (blocked);
+
+CREATE TABLE passwords (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    account_id integer NOT NULL,
+    password varchar NOT NULL,
+    algorithm varchar NOT NULL DEFAULT 'MD5',
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX passwords_account_id_algorithm_unique ON passwords (account_id, algorithm);
+
+CREATE TABLE api_keys (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    account_id integer NOT NULL,
+    key varchar NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    last_used_at datetime NOT NULL DEFAULT '',
+    ip varchar NULL,
+    requests integer NOT NULL DEFAULT '0',
+    name varchar NULL,
+    expires_after_last_used_minutes integer NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX api_keys_key_unique ON api_keys (key);
+
+CREATE TABLE auth_tokens (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    account_id integer NULL,
+    token varchar NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    ip varchar NULL,
+    user_agent varchar NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
+);
+
+CREATE TABLE provisioning_tokens (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    account_id integer NOT NULL,
+    token varchar NULL,
+    used tinyint(1) NOT NULL DEFAULT '0',
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    ip varchar NULL,
+    user_agent varchar NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
+);

@@ -1,0 +1,243 @@
+# A cluster: two Apache nodes (two more httpd instances on two ports, started
+# here with the same configuration) sharing one server database and one
+# redis (LinphoneDigestNonceCache redis:..., the same LinphoneDigestSecret
+# file).  A token consumed on node A is 404 on node B; concurrent requests
+# for one token spread over both nodes give exactly one 200; a digest nonce
+# issued by A is accepted by B, and its replay is refused on either.  Runs
+# in the pgsql and mysql passes of test/run-tests.sh (redis from
+# test/db-servers.sh).
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+
+use File::Temp ();
+use IO::Socket::INET ();
+use POSIX ();
+use Time::HiRes qw(sleep);
+use LWP::UserAgent ();
+use LWP::Protocol::http ();
+use Digest::SHA ();
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest;
+use LinphoneTest;
+
+my $ROUNDS  = 3;
+my $CLIENTS = 20;
+
+my $cfg     = Apache::Test::config();
+my $httpd   = Apache::Test::vars('httpd');
+my $modules = $cfg->apxs('LIBEXECDIR');
+my $t_dir   = Apache::Test::vars('t_dir');
+my $so      = Apache::Test::vars('top_dir') . '/../../.libs/mod_linphone_provisioning.so';
+my $redis   = db_env('LP_REDIS_PORT');
+
+plan tests => 5 + $ROUNDS * 3 + 10,
+    need { 'a server database shared by the nodes (the pgsql and mysql passes)'
+               => db_driver() ne 'sqlite3',
+           'redis on loopback (test/db-servers.sh)' => $redis,
+           'mod_socache_redis' => -f "$modules/mod_socache_redis.so" };
+
+my $dir    = File::Temp::tempdir(CLEANUP => 1);
+my $secret = "$dir/digest.secret";
+open my $sfh, '>', $secret or die "$secret: $!";
+print $sfh random_token(48);
+close $sfh;
+
+sub free_port {
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)
+        or die "no free port: $!";
+    my $p = $s->sockport;
+    close $s;
+    return $p;
+}
+
+# start_node($name) -> base URL; the node runs until stop_nodes().
+my @nodes;
+sub start_node {
+    my $name = shift;
+    my $port = free_port();
+    my $nd   = "$dir/$name";
+    mkdir $nd or die "$nd: $!";
+    open my $fh, '>', "$nd/httpd.conf" or die $!;
+    print $fh <<"CONF";
+ServerRoot "$t_dir"
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+<IfModule !mod_unixd.c>
+    LoadModule unixd_module $modules/mod_unixd.so
+</IfModule>
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule dbd_module $modules/mod_dbd.so
+LoadModule socache_redis_module $modules/mod_socache_redis.so
+LoadModule linphone_provisioning_module $so
+ServerName localhost
+Listen 127.0.0.1:$port
+PidFile $nd/httpd.pid
+ErrorLog $nd/error_log
+LogLevel info
+DefaultRuntimeDir $nd
+StartServers 2
+ThreadsPerChild 16
+MaxRequestWorkers 64
+Include $t_dir/conf/lp-db.conf
+DBDriver \${LP_DB_DRIVER}
+DBDParams "\${LP_DB_MAIN}"
+LinphoneProvisioningRC $t_dir/conf/linphone.rc
+LinphoneDigestNonceCache redis:127.0.0.1:$redis
+LinphoneDigestSecret $secret
+<Location /provisioning>
+    SetHandler linphone-provisioning
+</Location>
+<Location /provisioning/me>
+    AuthType Linphone
+    AuthName "Linphone"
+    Require valid-user
+</Location>
+CONF
+    close $fh;
+    my $rc = system($httpd, '-d', $t_dir, '-f', "$nd/httpd.conf", '-k', 'start');
+    die "node $name: httpd -k start failed ($rc), see $nd/error_log\n" if $rc;
+    push @nodes, $nd;
+    for (1 .. 100) {                                    # up to 10 s
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 1);
+        if ($s) { close $s; return "http://127.0.0.1:$port" }
+        sleep 0.1;
+    }
+    die "node $name did not listen on $port, see $nd/error_log\n";
+}
+
+sub stop_nodes {
+    for my $nd (@nodes) {
+        system($httpd, '-d', $t_dir, '-f', "$nd/httpd.conf", '-k', 'stop');
+        for (1 .. 100) { last unless -e "$nd/httpd.pid"; sleep 0.1 }
+    }
+    @nodes = ();
+}
+END { stop_nodes() }
+
+my $A = start_node('a');
+my $B = start_node('b');
+my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
+
+sub get { my($url, @h) = @_; return $ua->get($url, @h) }
+
+my $domain = 'cluster.example.org';
+sub new_account {
+    my $user = uniq('cl');
+    my $id = create_account($user, $domain, 'Cluster',
+                            passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
+    return ($id, $user);
+}
+
+# --- a token consumed on A is gone on B ------------------------------------
+my($id, $user) = new_account();
+my $t = create_provisioning_token($id);
+my $res = get("$A/provisioning/$t", lp_header);
+status_is($res, 200, 'node A: token 200');
+my $doc = parse_doc($res);
+is($doc && doc_entry($doc, 'auth_info_0', 'username'), $user, '... the account document');
+status_is(get("$B/provisioning/$t", lp_header), 404, 'node B: the same token 404');
+status_is(get("$A/provisioning/$t", lp_header), 404, 'node A: 404 too');
+is(fetch_provisioning_token($t)->{used}, 1, 'consumed once in the shared database');
+
+# --- one token, concurrent requests on both nodes ---------------------------
+sub race {
+    my @urls = @_;
+    pipe(my $gate_r, my $gate_w) or die "pipe: $!";
+    my @pids;
+    for my $url (@urls) {
+        my $pid = fork;
+        die "fork: $!" unless defined $pid;
+        if (!$pid) {
+            close $gate_w;
+            my $cua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
+            <$gate_r>;
+            my $r = eval { $cua->get($url, lp_header) };
+            my $code = $r ? $r->code : 0;
+            POSIX::_exit($code == 200 ? 0 : $code == 404 ? 1 : 2);
+        }
+        push @pids, $pid;
+    }
+    close $gate_r;
+    sleep 0.3;                          # let every child reach the gate
+    close $gate_w;
+    my %count = (200 => 0, 404 => 0, other => 0);
+    for my $pid (@pids) {
+        waitpid($pid, 0);
+        my $rc = $? >> 8;
+        $count{ $rc == 0 ? 200 : $rc == 1 ? 404 : 'other' }++;
+    }
+    return \%count;
+}
+
+for my $round (1 .. $ROUNDS) {
+    my($rid) = new_account();
+    my $rt = create_provisioning_token($rid);
+    my $q = $round == 2 ? '?reset_password' : '';
+    my $count = race(map { ($_ % 2 ? $A : $B) . "/provisioning/$rt$q" } 1 .. $CLIENTS);
+    is($count->{200}, 1, "round $round: $CLIENTS requests over both nodes, exactly one 200");
+    is($count->{404}, $CLIENTS - 1, "round $round: the others 404")
+        or diag("other statuses: $count->{other}");
+    is(scalar @{ fetch_passwords($rid) }, 1, "round $round: one passwords row");
+}
+
+# --- digest nonces shared through redis -------------------------------------
+sub challenge {
+    my $r = shift;
+    for my $h ($r->header('WWW-Authenticate')) {
+        next unless $h =~ s/^Digest\s+//;
+        my %p;
+        while ($h =~ /(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g) {
+            $p{lc $1} = defined $2 ? $2 : $3;
+        }
+        return \%p if ($p{algorithm} // '') eq 'SHA-256';
+    }
+    return undef;
+}
+sub authorization {
+    my($c, $nc) = @_;
+    $nc = sprintf '%08x', $nc;
+    my $cnonce = random_token(16);
+    my $uri = '/provisioning/me';
+    my $ha1 = Digest::SHA::sha256_hex("$user:$c->{realm}:pw");
+    my $ha2 = Digest::SHA::sha256_hex("GET:$uri");
+    my $resp = Digest::SHA::sha256_hex("$ha1:$c->{nonce}:$nc:$cnonce:auth:$ha2");
+    return qq{Digest username="$user", realm="$c->{realm}", nonce="$c->{nonce}", }
+         . qq{algorithm="SHA-256", opaque="$c->{opaque}", qop=auth, }
+         . qq{cnonce="$cnonce", nc=$nc, response="$resp", uri="$uri"};
+}
+($id, $user) = new_account();
+my @from = (From => "sip:$user\@$domain");
+$res = get("$A/provisioning/me", lp_header, @from);
+status_is($res, 401, 'node A: challenge');
+my $c = challenge($res);
+ok($c && $c->{nonce}, '... with a SHA-256 nonce');
+$c //= { nonce => 'x', realm => 'x', opaque => 'x' };
+my $auth1 = authorization($c, 1);
+$res = get("$B/provisioning/me", lp_header, @from, Authorization => $auth1);
+status_is($res, 200, "node B accepts node A's nonce");
+$doc = parse_doc($res);
+is($doc && doc_entry($doc, 'auth_info_0', 'username'), $user, '... the account document');
+status_is(get("$A/provisioning/me", lp_header, @from, Authorization => $auth1), 401,
+          'replayed on node A: refused');
+status_is(get("$B/provisioning/me", lp_header, @from, Authorization => $auth1), 401,
+          'replayed on node B: refused');
+my $auth2 = authorization($c, 2);
+status_is(get("$A/provisioning/me", lp_header, @from, Authorization => $auth2), 200,
+          'next nonce count on node A: 200');
+status_is(get("$B/provisioning/me", lp_header, @from, Authorization => $auth2), 401,
+          '... replayed on node B: refused');
+# and the other way round
+$c = challenge(get("$B/provisioning/me", lp_header, @from)) // $c;
+status_is(get("$A/provisioning/me", lp_header, @from, Authorization => authorization($c, 1)),
+          200, "node A accepts node B's nonce");
+
+stop_nodes();
+my @crash;
+for my $name ('a', 'b') {
+    open my $fh, '<', "$dir/$name/error_log" or next;
+    push @crash, grep { /exit signal|Segmentation fault|AH00052/ } <$fh>;
+}
+is(scalar @crash, 0, 'no child crashed on either node') or diag(@crash);
