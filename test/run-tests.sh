@@ -411,4 +411,9 @@ matrix $driver: $(grep -E '^(Files=|Result:)' "t/TEST-$driver.out" | tr '\n' ' '
 done
 
 say "driver matrix:$summary"
+# one plain closing line: passes that passed, failed, were skipped
+npass=$(printf '%s\n' "$summary" | grep -c 'Result: PASS' || true)
+nskip=$(printf '%s\n' "$summary" | grep -c ': SKIP' || true)
+nrun=$(printf '%s\n' "$summary" | grep -c '^matrix ' || true)
+echo "matrix: $npass passed, $((nrun - npass - nskip)) failed, $nskip skipped"
 exit $rc
