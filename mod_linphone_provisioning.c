@@ -97,11 +97,14 @@ static const command_rec lp_cmds[] = {
 static int lp_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                          apr_pool_t *ptemp)
 {
-    return lp_nonce_cache_pre_config(pconf);
+    int rc = lp_store_pre_config(pconf);
+
+    return rc != OK ? rc : lp_nonce_cache_pre_config(pconf);
 }
 
 static void lp_child_init(apr_pool_t *p, server_rec *s)
 {
+    lp_store_child_init(p, s);
     lp_nonce_cache_child_init(p, s);
     lp_space_child_init(p, s);
 }
@@ -113,6 +116,11 @@ static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0001)
                      "mod_linphone_provisioning needs mod_dbd: "
                      "add LoadModule dbd_module (a2enmod dbd)");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (lp_store_post_config(pconf, s) != OK) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0002)
+                     "cannot create the linphone-sqlite-write mutex");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     xmlInitParser();

@@ -39,6 +39,13 @@ typedef struct {
 /** Resolves the optional functions of mod_dbd; 0 when mod_dbd is there. */
 int lp_store_init(void);
 
+/** pre_config: registers the SQLite writer mutex type (`Mutex` directive). */
+int lp_store_pre_config(apr_pool_t *pconf);
+/** post_config: creates the SQLite writer mutex. */
+int lp_store_post_config(apr_pool_t *pconf, server_rec *s);
+/** child_init: attaches the child to the SQLite writer mutex. */
+void lp_store_child_init(apr_pool_t *p, server_rec *s);
+
 /** Claims a token; on LP_STORE_OK *account holds the account and its
  *  passwords as they are after the transaction. */
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *claim,
