@@ -84,7 +84,9 @@ int main(void)
     err = lp_rc_parse(p, "[a]\nk=v\n\0[b]\n", 12, doc);
     is(err, "line 3: NUL byte", "NUL byte refused with its line");
 
-    err = lp_rc_load(p, "/nonexistent/linphone.rc", lp_doc_new());
+    doc = lp_doc_new();
+    lp_doc_pool_free(p, doc);
+    err = lp_rc_load(p, "/nonexistent/linphone.rc", doc);
     ok(err && strstr(err, "/nonexistent/linphone.rc: "),
        "a missing file is named");
 
