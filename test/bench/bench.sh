@@ -349,6 +349,9 @@ LinphoneProvisioningRC "$top/conf/linphone.rc"
 LinphoneProvisioningAuthTokenExpiry 60
 LinphoneDigestNonceLifetime 3600
 LinphoneDigestAlgorithms SHA-256
+# LP_BENCH_CONF: extra directives, e.g. LinphoneProvisioningEntry lines to
+# measure their cost (one per line)
+${LP_BENCH_CONF:-}
 
 <Location "/provisioning">
     SetHandler linphone-provisioning
