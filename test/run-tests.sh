@@ -166,10 +166,12 @@ if [ -n "$missing" ]; then
 fi
 
 cd "$top"
-say "building the module"
-make -f Makefile.apxs APXS="$APXS"
+sanitize=${LP_TEST_SANITIZE:-}
+valgrind=${LP_TEST_VALGRIND:-}
+say "building the module${sanitize:+ with -fsanitize=$sanitize}"
+make -f Makefile.apxs APXS="$APXS" SANITIZE="$sanitize"
 say "building the C unit tests"
-make -f Makefile.apxs APXS="$APXS" unit
+make -f Makefile.apxs APXS="$APXS" SANITIZE="$sanitize" unit
 if pkg-config --exists linphone 2>/dev/null; then
     say "building the Linphone test client (liblinphone-dev $(dpkg-query -W -f='${Version}' liblinphone-dev 2>/dev/null))"
     make -f Makefile.apxs lpclient
@@ -183,6 +185,52 @@ if [ ! -f .libs/mod_linphone_provisioning.so ]; then
 fi
 
 pf="$top/test/perl-framework"
+# Sanitizer and valgrind runs start httpd through test/httpd-wrapper.sh;
+# their reports land in t/sanitizer/ (t/logs is Apache::Test's).
+LP_TEST_REPORTS="$pf/t/sanitizer"
+export LP_TEST_REPORTS
+rm -rf "$LP_TEST_REPORTS"
+mkdir -p "$LP_TEST_REPORTS"
+extra_args=""
+if [ -n "$sanitize" ] && [ -n "$valgrind" ]; then
+    say "LP_TEST_SANITIZE and LP_TEST_VALGRIND do not mix"; exit 1
+fi
+if [ -n "$sanitize" ]; then
+    # the runtimes the compiler of apxs linked the module with
+    cc=$($APXS -q CC 2>/dev/null || echo cc)
+    LP_WRAP_PRELOAD=""
+    case ",$sanitize," in *,address,*) rts="libasan.so" ;; *) rts="" ;; esac
+    case ",$sanitize," in *,undefined,*) rts="$rts libubsan.so" ;; esac
+    for rt in $rts; do
+        lib=$($cc -print-file-name="$rt")
+        [ -e "$lib" ] || { say "$cc has no $rt"; exit 1; }
+        LP_WRAP_PRELOAD="$LP_WRAP_PRELOAD $(readlink -f "$lib")"
+    done
+    LP_WRAP_PRELOAD=${LP_WRAP_PRELOAD# }
+    LP_WRAP_MODE=sanitize
+    # the unit tests are instrumented too (run by perl: reports beside)
+    ASAN_OPTIONS="detect_leaks=1:log_path=$LP_TEST_REPORTS/unit-asan"
+    UBSAN_OPTIONS="print_stacktrace=1:log_path=$LP_TEST_REPORTS/unit-ubsan"
+    export ASAN_OPTIONS UBSAN_OPTIONS
+fi
+if [ -n "$valgrind" ]; then
+    command -v valgrind >/dev/null 2>&1 || { say "valgrind is not installed"; exit 1; }
+    LP_WRAP_MODE=valgrind
+    extra_args="-one-process"
+    APACHE_TEST_STARTUP_TIMEOUT=${APACHE_TEST_STARTUP_TIMEOUT:-300}
+    export APACHE_TEST_STARTUP_TIMEOUT
+fi
+if [ -n "$sanitize$valgrind" ]; then
+    if [ "${LP_TEST_EXACT_POOLS:-1}" = 1 ]; then
+        make -f Makefile.apxs exact-pools
+        LP_WRAP_EXACT_POOLS="$top/test/exact_pools.so"
+        export LP_WRAP_EXACT_POOLS
+    fi
+    LP_WRAP_HTTPD=$HTTPD
+    HTTPD="$top/test/httpd-wrapper.sh"
+    export LP_WRAP_HTTPD LP_WRAP_MODE LP_WRAP_PRELOAD
+fi
+
 cd "$pf"
 perl -MApache::TestMM -e 'Apache::TestMM::generate_script("t/TEST")'
 chmod +x t/TEST
@@ -391,7 +439,7 @@ matrix $driver: FAIL (database setup)"
     drc=0
     # shellcheck disable=SC2086
     t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
-        -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg "$@" \
+        -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg $extra_args "$@" \
         2>&1 | tee "t/TEST-$driver.out" || true
     # t/TEST's status is lost in the pipe: its closing lines say it
     if ! grep -q '^Result: PASS' "t/TEST-$driver.out"; then
@@ -409,6 +457,25 @@ matrix $driver: FAIL (database setup)"
     summary="$summary
 matrix $driver: $(grep -E '^(Files=|Result:)' "t/TEST-$driver.out" | tr '\n' ' ')"
 done
+
+# zz_errorlog.t looked while each server ran; reports written at shutdown
+# count as well.
+if [ -n "$sanitize" ]; then
+    found=$(find "$LP_TEST_REPORTS" -type f -size +0c | sort | head -n 20)
+    if [ -n "$found" ]; then
+        say "sanitizer reports (the run fails):"
+        for f in $found; do
+            say "--- $f"
+            head -n 60 "$f" >&2
+        done
+        rc=1
+    else
+        say "sanitizers (-fsanitize=$sanitize): no report"
+    fi
+fi
+if [ -n "$valgrind" ]; then
+    perl "$top/test/valgrind-summary.pl" "$LP_TEST_REPORTS"/valgrind.*.log || rc=1
+fi
 
 say "driver matrix:$summary"
 # one plain closing line: passes that passed, failed, were skipped
