@@ -1,0 +1,148 @@
+package LinphoneLoad;
+
+# Load for the robustness tests (dbfault.t, soak.t): bursts of simultaneous
+# requests from one process, and background loader processes that record
+# every answer.  Plain HTTP/1.0 over sockets: cheap enough to run thousands
+# of requests a second from the test process itself.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use IO::Socket::INET ();
+use IO::Select ();
+use POSIX ();
+use Time::HiRes qw(time sleep);
+use Apache::TestRequest ();
+
+our @EXPORT = qw(server_of burst raw_get start_loaders stop_loaders);
+
+# (host, port) of the current Apache::TestRequest::module.
+sub server_of {
+    my $url = Apache::TestRequest::resolve_url('/');
+    my($host, $port) = $url =~ m{^https?://([^:/]+):(\d+)/} or die "url $url";
+    return ($host, $port);
+}
+
+sub _request {
+    my($host, $port, $path) = @_;
+    return "GET $path HTTP/1.0\r\nHost: $host:$port\r\n"
+         . "x-linphone-provisioning: load\r\nUser-Agent: lp-load/1\r\n"
+         . "Connection: close\r\n\r\n";
+}
+
+# A parsed answer: { status, headers => {lowercase => value}, body }.
+# status 0: no answer (connection refused, reset, or closed early).
+sub _parse {
+    my $raw = shift // '';
+    my($head, $body) = split /\r\n\r\n/, $raw, 2;
+    my($status) = ($head // '') =~ m{^HTTP/1\.\d (\d{3})};
+    my %h;
+    for (split /\r\n/, $head // '') {
+        $h{lc $1} = $2 if /^([^:]+):\s*(.*)$/;
+    }
+    return { status => $status // 0, headers => \%h, body => $body // '' };
+}
+
+# burst($host, $port, @paths): every request sent at once (connections
+# opened first, then the requests written back to back); the answers in
+# order.
+sub burst {
+    my($host, $port, @paths) = @_;
+    my(@socks, %buf);
+    for my $path (@paths) {
+        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port,
+                                      Proto => 'tcp', Timeout => 10);
+        push @socks, $s;
+    }
+    for my $i (0 .. $#paths) {
+        next unless $socks[$i];
+        my $req = _request($host, $port, $paths[$i]);
+        syswrite($socks[$i], $req) or undef $socks[$i];
+    }
+    my @live = grep { defined } @socks;
+    my %index = map { (fileno($socks[$_]) => $_) } grep { $socks[$_] } 0 .. $#socks;
+    my $sel = IO::Select->new(@live);
+    my $deadline = time + 60;
+    while ($sel->count && time < $deadline) {
+        for my $s ($sel->can_read(1)) {
+            my $n = sysread($s, my $chunk, 65536);
+            if (!$n) {
+                $sel->remove($s);
+                close $s;
+                next;
+            }
+            $buf{ $index{ fileno $s } } .= $chunk;
+        }
+    }
+    return map { _parse($buf{$_}) } 0 .. $#paths;
+}
+
+# One request, blocking.
+sub raw_get {
+    my($host, $port, $path) = @_;
+    my($r) = burst($host, $port, $path);
+    return $r;
+}
+
+# start_loaders($host, $port, $dir, [[@paths of loader 1], [...], ...],
+#               pause => seconds between requests)
+# Forks one process per list; each requests its paths in order until the
+# list ends or stop_loaders() is called, and appends to $dir/load.N one line
+# per answer: path, status, Retry-After, seconds taken, start time, and the
+# first auth_info ha1 of a document (or "-").  Returns a handle.
+sub start_loaders {
+    my($host, $port, $dir, $lists, %o) = @_;
+    my $pause = $o{pause} // 0.02;
+    my $stop = "$dir/stop";
+    unlink $stop;
+    my @pids;
+    for my $n (0 .. $#$lists) {
+        my $pid = fork;
+        die "fork: $!" unless defined $pid;
+        if (!$pid) {
+            open my $out, '>', "$dir/load.$n" or POSIX::_exit(2);
+            select((select($out), $| = 1)[0]);
+            for my $path (@{ $lists->[$n] }) {
+                last if -e $stop;
+                my $t0 = time;
+                my $r = raw_get($host, $port, $path);
+                my $took = time - $t0;
+                my($ha1) = $r->{body} =~ m{<section name="auth_info_0">.*?<entry name="ha1">([0-9a-f]+)</entry>}s;
+                printf $out "%s\t%d\t%s\t%.3f\t%.3f\t%s\n", $path, $r->{status},
+                    $r->{headers}{'retry-after'} // '-', $took, $t0, $ha1 // '-';
+                sleep $pause if $pause;
+            }
+            close $out;
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    return { pids => \@pids, dir => $dir, n => scalar @$lists };
+}
+
+# Stops the loaders and returns every record:
+# { path, status, retry_after, took, at, ha1 }.
+sub stop_loaders {
+    my $h = shift;
+    open my $fh, '>', "$h->{dir}/stop" or die "$h->{dir}/stop: $!";
+    close $fh;
+    waitpid($_, 0) for @{ $h->{pids} };
+    my @records;
+    for my $n (0 .. $h->{n} - 1) {
+        open my $in, '<', "$h->{dir}/load.$n" or next;
+        while (<$in>) {
+            chomp;
+            my @f = split /\t/;
+            next unless @f == 6;
+            push @records, { path => $f[0], status => $f[1],
+                             retry_after => $f[2] eq '-' ? undef : $f[2],
+                             took => $f[3], at => $f[4],
+                             ha1 => $f[5] eq '-' ? undef : $f[5] };
+        }
+    }
+    unlink "$h->{dir}/stop", map { "$h->{dir}/load.$_" } 0 .. $h->{n} - 1;
+    return sort { $a->{at} <=> $b->{at} } @records;
+}
+
+1;

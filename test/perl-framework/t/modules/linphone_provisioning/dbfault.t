@@ -1,0 +1,211 @@
+# Fault injection (SPEC §8): the SQLite database disappears and comes back
+# while load runs — file moved away, file unreadable, write lock held by
+# another process — once with DBDPersist Off (lp_fault_off) and once with
+# persistent connections (lp_fault_on); both have DBTimeout 2.
+#
+# During each outage every answer is a 200 or a 503 with Retry-After
+# (persistent connections opened before the fault may keep serving), no
+# child crashes, requests wait at most about DBTimeout, and the service is
+# back right after the repair (every request of three bursts of 20 on fresh
+# tokens gets 200).  Afterwards the database shows nothing half-done: a
+# token answered 200 is used and its account activated (and a reset
+# password row is the one the document carried); a token answered 503 is
+# unused, its account not activated, its password untouched, and it
+# provisions now.
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+
+use File::Temp ();
+use Time::HiRes qw(time sleep);
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest;
+use LinphoneTest;
+use LinphoneLoad;
+
+my @VHOSTS  = ([lp_fault_off => 'faultoff', 0], [lp_fault_on => 'faulton', 1]);
+my @FAULTS  = qw(moved unreadable locked);
+my $LOADERS = 4;
+my $PER     = 300;          # tokens per loader and scenario
+my $TIMEOUT = 2;            # LinphoneProvisioningDBTimeout of both vhosts
+
+# chmod 000 does not lock root out
+plan tests => @VHOSTS * @FAULTS * 9, need { 'running as non-root' => $> != 0 };
+
+my $domain = 'example.org';
+my $tmp    = File::Temp->newdir('lp-fault-XXXXXX', TMPDIR => 1);
+
+# $n accounts, each with one SHA-256 password and one token; returns
+# { token => { id, ha1 } }.
+sub fixtures {
+    my($db, $n) = @_;
+    my $dbh = dbh($db);
+    my %t;
+    $dbh->begin_work;
+    for (1 .. $n) {
+        my $user = uniq('fault');
+        my $ha1  = ha1('SHA-256', $user, $domain, 'pw');
+        my $id   = create_account($user, $domain, 'Fault',
+                                  passwords => [[$ha1, 'SHA-256']], db => $db);
+        my $tok  = create_provisioning_token($id, undef, 0, undef, db => $db);
+        $t{$tok} = { id => $id, ha1 => $ha1 };
+    }
+    $dbh->commit;
+    return \%t;
+}
+
+sub path_of {
+    my($token, $i) = @_;
+    return "/provisioning/$token" . ($i % 2 ? '?reset_password' : '');
+}
+
+sub token_of { $_[0] =~ m{^/provisioning/([^?]+)} ? $1 : undef }
+
+# Every token of @$paths provisions now (bursts of 20); returns the count
+# of those that did not.
+sub all_provision {
+    my($host, $port, @paths) = @_;
+    my $bad = 0;
+    while (my @chunk = splice @paths, 0, 20) {
+        $bad += grep { $_->{status} != 200 } burst($host, $port, @chunk);
+    }
+    return $bad;
+}
+
+# The database is as the answers say (see the top); returns a list of
+# complaints.
+sub consistent {
+    my($db, $fix, $records) = @_;
+    my @bad;
+    for my $r (@$records) {
+        my $tok = token_of($r->{path});
+        my $f   = $fix->{$tok} or next;
+        my $reset = $r->{path} =~ /reset_password/;
+        my $t  = fetch_provisioning_token($tok, db => $db);
+        my $a  = fetch_account($f->{id}, db => $db);
+        my @pw = map { $_->{password} } @{ fetch_passwords($f->{id}, db => $db) };
+        if ($r->{status} == 200) {
+            push @bad, "200 $r->{path}: token not used" unless $t->{used};
+            push @bad, "200 $r->{path}: account not activated" unless $a->{activated};
+            if ($reset) {
+                push @bad, "200 $r->{path}: passwords (@pw) are not the document's "
+                         . ($r->{ha1} // 'none')
+                    unless @pw == 1 && defined $r->{ha1} && $pw[0] eq $r->{ha1}
+                           && $pw[0] ne $f->{ha1};
+            }
+            else {
+                push @bad, "200 $r->{path}: password changed"
+                    unless @pw == 1 && $pw[0] eq $f->{ha1};
+            }
+        }
+        elsif ($r->{status} == 503) {
+            push @bad, "503 $r->{path}: token consumed" if $t->{used};
+            push @bad, "503 $r->{path}: account activated" if $a->{activated};
+            push @bad, "503 $r->{path}: password changed"
+                unless @pw == 1 && $pw[0] eq $f->{ha1};
+        }
+    }
+    return @bad;
+}
+
+for my $v (@VHOSTS) {
+    my($vhost, $db, $persistent) = @$v;
+    Apache::TestRequest::module($vhost);
+    my($host, $port) = server_of();
+    my $file = db_file($db);
+    dbh($db);                                  # open before any fault
+
+    for my $fault (@FAULTS) {
+        my $name = "$vhost, $fault";
+        my $fix  = fixtures($db, $LOADERS * $PER + 100);
+        my @tokens = sort keys %$fix;
+        my @spare  = splice @tokens, 0, 100;   # for the bursts
+        my @lists  = map { [] } 1 .. $LOADERS;
+        push @{ $lists[$_ % $LOADERS] }, path_of($tokens[$_], $_) for 0 .. $#tokens;
+
+        # warm: the persistent connections exist before the fault
+        burst($host, $port, ('/provisioning') x 20);
+        my $load = start_loaders($host, $port, "$tmp", \@lists, pause => 0.02);
+        sleep 0.7;
+
+        my($broke, $repaired);
+        my $holder;
+        if ($fault eq 'moved') {
+            $broke = time;
+            for my $sfx ('', '-wal', '-shm') {
+                rename "$file$sfx", "$file.away$sfx" if -e "$file$sfx";
+            }
+            sleep 2;
+            for my $sfx ('', '-wal', '-shm') {
+                rename "$file.away$sfx", "$file$sfx" if -e "$file.away$sfx";
+            }
+            $repaired = time;
+        }
+        elsif ($fault eq 'unreadable') {
+            my $mode = (stat $file)[2] & 07777;
+            $broke = time;
+            chmod 0000, $file or die "chmod $file: $!";
+            sleep 2;
+            chmod $mode, $file or die "chmod $file: $!";
+            $repaired = time;
+        }
+        else {
+            # another process (this one) holds the write lock for 3.5s
+            my $dbh = dbh($db);
+            $dbh->do('BEGIN IMMEDIATE');
+            $broke = time;
+            sleep 3.5;
+            $dbh->do('ROLLBACK');
+            $repaired = time;
+        }
+        sleep 1.5;                              # load goes on after the repair
+        my $after = time;
+        my @rec = stop_loaders($load);
+
+        my %codes;
+        $codes{ $_->{status} }++ for @rec;
+        my $codes = join(', ', map { "$_ x $codes{$_}" } sort keys %codes);
+        diag(sprintf "%s: %d requests (%s)", $name, scalar @rec, $codes);
+
+        my @odd = grep { $_->{status} != 200 && $_->{status} != 503 } @rec;
+        is(scalar @odd, 0, "$name: only 200 and 503 answers")
+            or diag(map { "$_->{path} -> $_->{status}\n" } @odd[0 .. ($#odd > 9 ? 9 : $#odd)]);
+
+        my @no_retry = grep { $_->{status} == 503 && !(($_->{retry_after} // '') =~ /^\d+$/) } @rec;
+        is(scalar @no_retry, 0, "$name: every 503 has Retry-After");
+
+        my $n503 = $codes{503} // 0;
+        if ($persistent && $fault ne 'locked') {
+            pass("$name: $n503 x 503 (persistent connections may hide the fault)");
+        }
+        else {
+            ok($n503 > 0, "$name: the outage was seen ($n503 x 503)");
+        }
+
+        my $slowest = 0;
+        for (@rec) { $slowest = $_->{took} if $_->{took} > $slowest }
+        ok($slowest < $TIMEOUT + 1.5,
+           sprintf "%s: slowest answer %.2fs (DBTimeout %ds)", $name, $slowest, $TIMEOUT);
+
+        my @late = grep { $_->{at} > $repaired + 1.0 && $_->{status} != 200 } @rec;
+        my $late_n = grep { $_->{at} > $repaired + 1.0 } @rec;
+        is(scalar @late, 0, "$name: every request from 1s after the repair got 200 ($late_n)")
+            or diag(map { "$_->{path} -> $_->{status} at +" . sprintf('%.2f', $_->{at} - $repaired) . "\n" }
+                    @late[0 .. ($#late > 9 ? 9 : $#late)]);
+
+        my $bad = all_provision($host, $port,
+                                map { path_of($spare[$_], $_) } 0 .. 59);
+        is($bad, 0, "$name: 3 bursts of 20 fresh tokens after the repair: all 200");
+
+        my @incons = consistent($db, $fix, \@rec);
+        is(scalar @incons, 0, "$name: the database matches every answer")
+            or diag(join "\n", @incons[0 .. ($#incons > 9 ? 9 : $#incons)]);
+
+        my @again = map { $_->{path} } grep { $_->{status} == 503 } @rec;
+        is(all_provision($host, $port, @again), 0,
+           "$name: the " . scalar(@again) . " tokens answered 503 provision now");
+
+        ok(!-e "$file.away", "$name: database file in place");
+    }
+}
