@@ -127,20 +127,25 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
                  "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                  lock_timeout_seconds > 0 ? lock_timeout_seconds : 1);
         break;
-    default: {
-        /* APR's sqlite3 driver retries a busy statement itself: 16 tries,
-         * 100 ms apart, each waiting busy_timeout.  So the wait is spread
-         * over those tries to total the configured time (at least the
-         * driver's own 1.6 s). */
-        int per_try = lock_timeout_seconds * 1000 / 16 - 100;
-
-        /* WAL makes synchronous=NORMAL durable across application crashes */
+    default:
+        /* WAL makes synchronous=NORMAL durable across application crashes;
+         * lp_store.c replaces busy_timeout by a handler that waits as long
+         * without holding APR's driver mutex */
         snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
-                 "PRAGMA synchronous = NORMAL", per_try > 0 ? per_try : 0);
+                 "PRAGMA synchronous = NORMAL",
+                 lp_sql_sqlite_busy_ms(lock_timeout_seconds));
         break;
     }
-    }
     return buf;
+}
+
+int lp_sql_sqlite_busy_ms(int lock_timeout_seconds)
+{
+    /* APR's sqlite3 driver retries a busy statement itself: 16 tries, 100
+     * ms apart, each waiting this long */
+    int per_try = lock_timeout_seconds * 1000 / 16 - 100;
+
+    return per_try > 0 ? per_try : 0;
 }
 
 int lp_sql_session_returns_rows(lp_dialect dialect)

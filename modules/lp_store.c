@@ -21,14 +21,19 @@
  * SQLite has one writer at a time, and our writes (a claim's transaction,
  * an API key's counter) take turns on a global mutex, across threads and
  * child processes, instead of in SQLite's busy handler.  APR's sqlite3
- * driver runs every statement under one process-wide mutex, and the busy
- * handler sleeps inside it: a writer waiting for the database lock stalls
- * every database call of its process, the lock holder's next statement
- * included when it is in the same process, and the driver retries a busy
- * statement 16 times.  Under concurrent claims that convoy turned seconds
- * into minutes (the benchmark saw 1 request/s); on the mutex a waiter
- * sleeps on a futex and the lock holder never waits.  The busy timeout
- * still covers other programs writing the file (FlexiAPI, sqlite3).
+ * driver runs every statement under one process-wide mutex, and SQLite's
+ * busy_timeout sleeps inside it: a writer waiting for the database lock
+ * stalls every database call of its process, the lock holder's next
+ * statement included when it is in the same process, and the driver
+ * retries a busy statement 16 times.  Under concurrent claims that convoy
+ * turned seconds into minutes (the benchmark saw 1 request/s); on the
+ * mutex a waiter sleeps on a futex and the lock holder never waits.  The
+ * mutex is waited for at most the lock timeout.  Other programs writing
+ * the file (FlexiAPI, sqlite3, a backup) are waited for by our own busy
+ * handler, which sleeps with the driver's mutex released (busy_wait).
+ *
+ * SQLite connections are also kept off a missing or damaged database file
+ * (see "SQLite connection hygiene").
  */
 #include "lp_store.h"
 #include "lp_sql.h"
@@ -42,7 +47,10 @@
 #include "apr_strings.h"
 #include "apr_optional.h"
 #include "apr_global_mutex.h"
+#include "apr_atomic.h"
 #include "util_mutex.h"
+
+#include <dlfcn.h>
 
 APLOG_USE_MODULE(linphone_provisioning);
 
@@ -59,6 +67,8 @@ typedef struct {
     int prepared_before;    /* statements of an earlier setup may remain */
     apr_pool_t *pool;       /* the statements' pool, under the connection's */
     apr_dbd_prepared_t *stmt[LP_SQL_COUNT];
+    apr_interval_time_t busy_per_try;   /* SQLite: see busy_wait() */
+    apr_time_t busy_since;
 } lp_conn;
 
 typedef struct {
@@ -67,6 +77,7 @@ typedef struct {
     lp_conn *conn;
     int started;            /* a prepared statement of it has succeeded */
     int retried;
+    int dropped;            /* conn_drop() closed it: touch it no more */
 } tx;
 
 int lp_store_init(void)
@@ -100,14 +111,26 @@ void lp_store_child_init(apr_pool_t *p, server_rec *s)
                      "cannot attach to the %s mutex", WRITE_MUTEX_TYPE);
 }
 
-/* Takes our turn to write (SQLite only, see above); 0, or -1 logged. */
+/* Takes our turn to write (SQLite only, see above), waiting at most the
+ * lock timeout: writers queued behind one that waits for another program's
+ * lock must not wait that long again each; 0, or -1 logged. */
 static int write_lock(request_rec *r, const lp_conn *c)
 {
+    lp_server_conf *sc = lp_server_conf_get(r->server);
     apr_status_t rv;
 
     if (c->dialect != LP_DIALECT_SQLITE3 || !write_mutex)
         return 0;
-    rv = apr_global_mutex_lock(write_mutex);
+    rv = apr_global_mutex_timedlock(write_mutex,
+                                    apr_time_from_sec(sc->db_timeout));
+    if (rv == APR_ENOTIMPL)
+        rv = apr_global_mutex_lock(write_mutex);
+    if (APR_STATUS_IS_TIMEUP(rv)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0108)
+                      "gave up waiting %d s for our turn to write (see "
+                      "LinphoneProvisioningDBTimeout)", sc->db_timeout);
+        return -1;
+    }
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, LPLOGNO(0107)
                       "cannot take the %s mutex", WRITE_MUTEX_TYPE);
@@ -137,6 +160,178 @@ static const char *driver_error(request_rec *r, ap_dbd_t *dbd, int rv)
 static int server_dialect(const lp_conn *c)
 {
     return c->dialect != LP_DIALECT_SQLITE3;
+}
+
+/* --- SQLite connection hygiene --------------------------------------
+ *
+ * mod_dbd keeps a persistent connection for as long as the driver's
+ * check_conn says it is alive, and APR's sqlite3 driver always says so (its
+ * handle is non-NULL).  Two things follow when the database file goes away
+ * for a moment (moved, restored, replaced):
+ *
+ * - sqlite3_open() creates an empty file at the missing path, and a
+ *   connection opened then stays on that empty, soon unlinked file: every
+ *   request through it fails, for as long as mod_dbd keeps it;
+ * - worse, once the real file and its -wal are back, the first read on
+ *   such a connection finds a WAL beside an empty main file and SQLite
+ *   deletes that WAL: committed transactions of the real database are lost
+ *   and the file is left damaged.
+ *
+ * So a connection is never used when its main file is empty (asked of the
+ * open file, an fstat: nothing is read), and a connection that failed its
+ * setup, hit a fatal error or could not roll back is dropped: the SQLite
+ * connection is closed (sqlite3_close_v2 waits for the driver to finalise
+ * its prepared statements) and the handle's connection pointer cleared —
+ * the first member of APR's sqlite3 apr_dbd_t, checked against
+ * apr_dbd_native_handle() before writing it — so that at the next acquire
+ * the driver's check_conn fails and mod_dbd discards it and opens a new
+ * one.  pgsql and mysql need none of this: their check_conn sees a dead
+ * link.
+ *
+ * The few pieces of SQLite's C API used are declared here as sqlite3.h
+ * declares them (a frozen ABI) and found at run time in the libsqlite3 the
+ * APR driver loaded: no build dependency, and no libsqlite3 at all for a
+ * site on another driver.
+ */
+#define SQLITE_IOERR 10
+#define SQLITE_CORRUPT 11
+#define SQLITE_CANTOPEN 14
+#define SQLITE_NOTADB 26
+#define SQLITE_FCNTL_FILE_POINTER 7
+
+typedef struct sq_file sq_file;
+typedef struct {
+    int iVersion;
+    int (*xClose)(sq_file *);
+    int (*xRead)(sq_file *, void *, int, long long);
+    int (*xWrite)(sq_file *, const void *, int, long long);
+    int (*xTruncate)(sq_file *, long long);
+    int (*xSync)(sq_file *, int);
+    int (*xFileSize)(sq_file *, long long *);
+} sq_io_methods;
+struct sq_file {
+    const sq_io_methods *pMethods;
+};
+
+static int (*sq_close_v2)(void *db);
+static int (*sq_file_control)(void *db, const char *name, int op, void *arg);
+static int (*sq_busy_handler)(void *db, int (*)(void *, int), void *arg);
+
+static int sq_resolve(void)
+{
+    /* racing threads store the same values */
+    if (!sq_close_v2)
+        sq_close_v2 = (int (*)(void *))dlsym(RTLD_DEFAULT,
+                                             "sqlite3_close_v2");
+    if (!sq_file_control)
+        sq_file_control = (int (*)(void *, const char *, int, void *))
+                          dlsym(RTLD_DEFAULT, "sqlite3_file_control");
+    if (!sq_busy_handler)
+        sq_busy_handler = (int (*)(void *, int (*)(void *, int), void *))
+                          dlsym(RTLD_DEFAULT, "sqlite3_busy_handler");
+    return sq_close_v2 && sq_file_control && sq_busy_handler;
+}
+
+/*
+ * Waiting for a SQLite lock.
+ *
+ * APR's sqlite3 driver runs every statement of the process under one
+ * mutex (apr_dbd_mutex_lock, exported by libaprutil for its drivers), and
+ * SQLite's own busy_timeout sleeps inside the statement: a thread waiting
+ * for the write lock kept every other thread of its child from running any
+ * statement -- the lock holder's next statement and COMMIT included.  Under
+ * a burst of writers that convoy stretched each wait to its whole
+ * busy_timeout: 20 claims at once took seconds, and some ran past
+ * LinphoneProvisioningDBTimeout into 503s (concurrency soak).
+ *
+ * This busy handler waits as long as busy_timeout did (per try of the
+ * driver, see lp_sql_sqlite_busy_ms) but sleeps with the driver's mutex
+ * released, as the driver itself does between its retries, polling every
+ * few milliseconds.
+ */
+APU_DECLARE(apr_status_t) apr_dbd_mutex_lock(void);
+APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
+
+static int busy_wait(void *arg, int count)
+{
+    lp_conn *c = arg;
+    apr_time_t now = apr_time_now();
+    apr_interval_time_t left, nap;
+
+    if (count == 0)
+        c->busy_since = now;
+    left = c->busy_per_try - (now - c->busy_since);
+    if (left <= 0)
+        return 0;                   /* SQLITE_BUSY: the driver's next try */
+    nap = count < 4 ? apr_time_from_msec(1 << count) : apr_time_from_msec(10);
+    if (nap > left)
+        nap = left;
+    apr_dbd_mutex_unlock();
+    apr_sleep(nap);
+    apr_dbd_mutex_lock();
+    return 1;
+}
+
+static int is_sqlite(ap_dbd_t *dbd)
+{
+    return strcmp(apr_dbd_name(dbd->driver), "sqlite3") == 0;
+}
+
+/* 1 when the connection's main database file is empty (0 bytes). */
+static int sq_main_empty(ap_dbd_t *dbd)
+{
+    void *db = apr_dbd_native_handle(dbd->driver, dbd->handle);
+    sq_file *f = NULL;
+    long long size = -1;
+
+    if (!db || !sq_resolve()
+        || sq_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != 0
+        || !f || !f->pMethods || !f->pMethods->xFileSize
+        || f->pMethods->xFileSize(f, &size) != 0)
+        return 0;                      /* cannot tell: let SQLite answer */
+    return size == 0;
+}
+
+/* Connections dropped in this process and not yet discarded by mod_dbd:
+ * the acquire that discards one returns no connection (see tx_open). */
+static apr_uint32_t drops_pending;
+
+static int take_pending_drop(void)
+{
+    apr_uint32_t n;
+
+    while ((n = apr_atomic_read32(&drops_pending)) > 0)
+        if (apr_atomic_cas32(&drops_pending, n - 1, n) == n)
+            return 1;
+    return 0;
+}
+
+/* Closes a broken SQLite connection so that mod_dbd discards it. */
+static void conn_drop(tx *t, const char *why)
+{
+    void **first, *db;
+
+    if (t->dropped || !is_sqlite(t->dbd))
+        return;
+    db = apr_dbd_native_handle(t->dbd->driver, t->dbd->handle);
+    first = (void **)t->dbd->handle;
+    if (!db || *first != db || !sq_resolve())
+        return;                 /* not the layout we know: leave it be */
+    sq_close_v2(db);
+    *first = NULL;
+    t->dropped = 1;
+    apr_atomic_inc32(&drops_pending);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, t->r, LPLOGNO(0109)
+                  "database connection dropped (%s); mod_dbd opens a new "
+                  "one for the next request", why);
+}
+
+/* 1 for a SQLite result that condemns the connection. */
+static int fatal(tx *t, int rv)
+{
+    return is_sqlite(t->dbd)
+           && (rv == SQLITE_IOERR || rv == SQLITE_CORRUPT
+               || rv == SQLITE_CANTOPEN || rv == SQLITE_NOTADB);
 }
 
 /* Runs the session statements of the dialect (one per line). */
@@ -182,6 +377,14 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
     apr_pool_userdata_get((void **)&c, CONN_KEY, dbd->pool);
     if (c && c->ready)
         return c;
+    if (is_sqlite(dbd) && sq_main_empty(dbd)) {
+        /* see "SQLite connection hygiene": no SQL on this one */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0110)
+                      "the SQLite database file is empty: was it missing "
+                      "when the connection was opened? (is the schema "
+                      "installed?)");
+        return NULL;
+    }
     if (!c) {
         c = apr_pcalloc(dbd->pool, sizeof *c);
         c->dialect = lp_sql_dialect(apr_dbd_name(dbd->driver));
@@ -202,6 +405,15 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
     }
     if (session_setup(r, dbd, c))
         return NULL;
+    if (c->dialect == LP_DIALECT_SQLITE3 && sq_resolve()) {
+        /* replaces the PRAGMA busy_timeout of the session (the fallback) */
+        lp_server_conf *sc = lp_server_conf_get(r->server);
+
+        c->busy_per_try = apr_time_from_msec(
+            lp_sql_sqlite_busy_ms(sc->db_timeout));
+        sq_busy_handler(apr_dbd_native_handle(dbd->driver, dbd->handle),
+                        busy_wait, c);
+    }
     c->prepared_before = 1;
     for (i = 0; i < LP_SQL_COUNT; i++) {
         c->stmt[i] = NULL;
@@ -228,13 +440,18 @@ static int failed(tx *t, const char *what, int rv)
     /* the session may be gone (a reconnected handle has no statements) */
     if (t->conn && server_dialect(t->conn))
         t->conn->ready = 0;
+    if (fatal(t, rv))
+        conn_drop(t, "the database file is unreadable or damaged");
     return -1;
 }
 
 static int plain(tx *t, const char *sql)
 {
-    int nrows = 0;
-    int rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows, sql);
+    int nrows = 0, rv;
+
+    if (t->dropped)
+        return -1;
+    rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows, sql);
 
     return rv ? failed(t, sql, rv) : 0;
 }
@@ -242,9 +459,12 @@ static int plain(tx *t, const char *sql)
 /* Runs a write statement; returns the affected rows, or -1. */
 static int write_rows(tx *t, lp_sql_id id, int nargs, const char **args)
 {
-    int nrows = 0;
-    int rv = apr_dbd_pquery(t->dbd->driver, t->r->pool, t->dbd->handle,
-                            &nrows, t->conn->stmt[id], nargs, args);
+    int nrows = 0, rv;
+
+    if (t->dropped)
+        return -1;
+    rv = apr_dbd_pquery(t->dbd->driver, t->r->pool, t->dbd->handle, &nrows,
+                        t->conn->stmt[id], nargs, args);
 
     if (rv)
         return failed(t, lp_sql_label(id), rv);
@@ -269,6 +489,8 @@ static int read_rows(tx *t, lp_sql_id id, int nargs, const char **args,
     const apr_dbd_driver_t *d = t->dbd->driver;
     int rv, ncols, i, n;
 
+    if (t->dropped)
+        return -1;
     rv = apr_dbd_pselect(d, p, t->dbd->handle, &res, t->conn->stmt[id], 1,
                          nargs, args);
     if (rv)
@@ -469,15 +691,29 @@ static int tx_open(request_rec *r, tx *t)
     t->conn = NULL;
     t->started = 0;
     t->retried = 0;
+    t->dropped = 0;
     t->dbd = dbd_acquire(r);
+    /* mod_dbd discards a dropped connection at the acquire that picks it
+     * and returns none for that request: ask once more, for a new one */
+    if (!t->dbd && take_pending_drop())
+        t->dbd = dbd_acquire(r);
     if (!t->dbd) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0105)
                       "no database connection (see mod_dbd's messages)");
         return -1;
     }
+    /* dropped earlier in this request (mod_dbd hands a request the same
+     * connection every time) */
+    if (!apr_dbd_native_handle(t->dbd->driver, t->dbd->handle)) {
+        t->dropped = 1;
+        return -1;
+    }
     t->conn = conn_setup(r, t->dbd);
     if (t->conn)
         return 0;
+    /* a SQLite connection that cannot prepare our statements is on the
+     * wrong file (or none): retrying on it cannot help */
+    conn_drop(t, "its setup failed");
     /* a server's session lost since mod_dbd checked it: check again (that
      * reconnects) and set up once more */
     apr_pool_userdata_get((void **)&c, CONN_KEY, t->dbd->pool);
@@ -531,8 +767,12 @@ static lp_store_status claim_tx(tx *t, const lp_claim *cl,
         if (plain(t, LP_SQL_COMMIT))
             st = LP_STORE_UNAVAILABLE;
     }
-    if (st != LP_STORE_OK && plain(t, LP_SQL_ROLLBACK))
+    if (st != LP_STORE_OK && !t->dropped && plain(t, LP_SQL_ROLLBACK)) {
         st = LP_STORE_UNAVAILABLE;
+        /* it may still be inside the transaction: every later BEGIN on it
+         * would fail */
+        conn_drop(t, "ROLLBACK failed");
+    }
     return st;
 }
 
