@@ -11,7 +11,7 @@
 # token answered 200 is used and its account activated (and a reset
 # password row is the one the document carried); a token answered 503 is
 # unused, its account not activated, its password untouched, and it
-# provisions now.
+# provisions now.  The database passes PRAGMA integrity_check at the end.
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -31,7 +31,7 @@ my $PER     = 300;          # tokens per loader and scenario
 my $TIMEOUT = 2;            # LinphoneProvisioningDBTimeout of both vhosts
 
 # chmod 000 does not lock root out
-plan tests => @VHOSTS * @FAULTS * 9, need { 'running as non-root' => $> != 0 };
+plan tests => @VHOSTS * (@FAULTS * 9 + 1), need { 'running as non-root' => $> != 0 };
 
 my $domain = 'example.org';
 my $tmp    = File::Temp->newdir('lp-fault-XXXXXX', TMPDIR => 1);
@@ -208,4 +208,6 @@ for my $v (@VHOSTS) {
 
         ok(!-e "$file.away", "$name: database file in place");
     }
+    my $check = dbh($db)->selectrow_array('PRAGMA integrity_check');
+    is($check, 'ok', "$vhost: PRAGMA integrity_check after the faults");
 }
