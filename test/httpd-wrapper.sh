@@ -32,8 +32,9 @@ sanitize)
     export LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS
     ;;
 valgrind)
+    # only the server started by -one-process (not httpd -V and the like)
     case " $* " in
-    *" -f "*)
+    *" -D ONE_PROCESS "*|*" -X "*)
         exec valgrind --tool=memcheck --leak-check=full \
             --show-leak-kinds=definite,indirect,possible \
             --errors-for-leak-kinds=definite --num-callers=40 \

@@ -185,8 +185,14 @@ for my $v (@VHOSTS) {
 
         my $slowest = 0;
         for (@rec) { $slowest = $_->{took} if $_->{took} > $slowest }
-        ok($slowest < $TIMEOUT + 1.5,
-           sprintf "%s: slowest answer %.2fs (DBTimeout %ds)", $name, $slowest, $TIMEOUT);
+        if ($ENV{LP_TEST_VALGRIND}) {
+            # one process under valgrind: the loaders queue, times mean nothing
+            pass(sprintf "%s: slowest answer %.2fs (not checked under valgrind)", $name, $slowest);
+        }
+        else {
+            ok($slowest < $TIMEOUT + 1.5,
+               sprintf "%s: slowest answer %.2fs (DBTimeout %ds)", $name, $slowest, $TIMEOUT);
+        }
 
         my @late = grep { $_->{at} > $repaired + 1.0 && $_->{status} != 200 } @rec;
         my $late_n = grep { $_->{at} > $repaired + 1.0 } @rec;
