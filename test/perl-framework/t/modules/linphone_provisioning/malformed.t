@@ -46,7 +46,13 @@ my @raw = (
     "GET /provisioning/auth_token/\xc3\x28 HTTP/1.1",
 );
 
-plan tests => @paths + @raw + 4;
+my @long = (
+    '/provisioning/' . ('b' x 6000),
+    '/provisioning/auth_token/' . ('c' x 6000),
+    '/provisioning/qrcode/' . ('d' x 6000),
+);
+
+plan tests => @paths + @raw + @long + 4;
 
 for my $p (@paths) {
     my $res = hget($p, lp_header);
@@ -57,6 +63,15 @@ for my $line (@raw) {
     my $status = raw_request($line);
     (my $name = $line) =~ s/([^\x20-\x7e])/sprintf '\\x%02x', ord $1/ge;
     ok($status >= 400 && $status < 500, "raw '$name' (got $status)");
+}
+
+# Longer than a file path may be (APR_PATH_MAX), shorter than a request
+# line: the module answers (404, plain text), not core's 403 page.
+for my $p (@long) {
+    my $res = hget($p, lp_header);
+    ok($res->code == 404 && is_plain_error($res),
+       'module 404 for ' . substr($p, 0, 30) . '... (' . length($p) . ' bytes): got '
+       . $res->code . ' ' . ($res->header('Content-Type') // ''));
 }
 
 # Repeated / odd header values.
