@@ -29,6 +29,9 @@ const char *lp_location_of(request_rec *r, const char *handler);
  * tokens, directory-slash redirects) is skipped for them, as mod_proxy does.
  */
 int lp_map_to_storage(request_rec *r);
+/** translate_name hook (run last): URLs under our locations are not files,
+ *  r->filename gets "linphone-provisioning:" + the URI. */
+int lp_translate_name(request_rec *r);
 
 /** {base}: LinphoneProvisioningBaseURL, else the request's scheme, host and
  *  port followed by the provisioning location without its last segment. */

@@ -85,7 +85,8 @@ static int under(const char *uri, const char *path)
     return strncmp(uri, path, n) == 0 && (uri[n] == '\0' || uri[n] == '/');
 }
 
-int lp_map_to_storage(request_rec *r)
+/* 1 when the request's URI is under one of our locations. */
+static int ours(request_rec *r)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
     const lp_location *locs = (const lp_location *)c->locations->elts;
@@ -93,8 +94,27 @@ int lp_map_to_storage(request_rec *r)
 
     for (i = 0; i < c->locations->nelts; i++)
         if (under(r->uri, locs[i].path))
-            return OK;
-    return DECLINED;
+            return 1;
+    return 0;
+}
+
+int lp_map_to_storage(request_rec *r)
+{
+    return ours(r) ? OK : DECLINED;
+}
+
+int lp_translate_name(request_rec *r)
+{
+    /* core's translation would merge the URI into the DocumentRoot path
+     * and refuse one longer than the system allows (APR_PATH_MAX): a 403
+     * in HTML, with the request line, token and all, in the error log.
+     * Run last, so Alias, RewriteRule and the like still see the URL
+     * first; the name set here (as mod_proxy does) is no file. */
+    if (!r->uri || r->uri[0] != '/' || !ours(r))
+        return DECLINED;
+    r->filename = apr_pstrcat(r->pool, "linphone-provisioning:", r->uri,
+                              NULL);
+    return OK;
 }
 
 const char *lp_location_of(request_rec *r, const char *handler)
