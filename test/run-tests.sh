@@ -56,6 +56,10 @@ libaprutil1-dbd-pgsql libaprutil1-dbd-mysql libdbd-pg-perl libdbd-mysql-perl"
 # skipped, saying why, when these are missing; installed when run as root.
 OPTIONAL_PACKAGES="liblinphone-dev openssl iproute2 util-linux"
 
+if [ -n "${LP_TEST_VALGRIND:-}" ]; then
+    PACKAGES="$PACKAGES valgrind"
+fi
+
 LP_TEST_USER=${LP_TEST_USER:-lptest}
 APXS=${APXS:-/usr/bin/apxs}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
