@@ -183,15 +183,24 @@ for my $v (@VHOSTS) {
             ok($n503 > 0, "$name: the outage was seen ($n503 x 503)");
         }
 
-        my $slowest = 0;
-        for (@rec) { $slowest = $_->{took} if $_->{took} > $slowest }
+        # the wait inside the server (fault_log's %D): the loaders' own
+        # times also hold the queueing for a free child (prefork has 3)
+        my %mine = map { ($_->{path} =~ s/\?.*//r) => 1 } @rec;
+        my($slowest, $client) = (0, 0);
+        if (open my $fl, '<', Apache::Test::vars('t_logs') . '/fault_log') {
+            while (<$fl>) {
+                my($us, $status, $path) = split ' ';
+                $slowest = $us / 1e6 if $path && $mine{$path} && $us / 1e6 > $slowest;
+            }
+        }
+        for (@rec) { $client = $_->{took} if $_->{took} > $client }
         if ($ENV{LP_TEST_VALGRIND}) {
-            # one process under valgrind: the loaders queue, times mean nothing
             pass(sprintf "%s: slowest answer %.2fs (not checked under valgrind)", $name, $slowest);
         }
         else {
-            ok($slowest < $TIMEOUT + 1.5,
-               sprintf "%s: slowest answer %.2fs (DBTimeout %ds)", $name, $slowest, $TIMEOUT);
+            ok($slowest > 0 && $slowest < $TIMEOUT + 0.5,
+               sprintf "%s: slowest answer %.2fs in the server, %.2fs for the client (DBTimeout %ds)",
+                       $name, $slowest, $client, $TIMEOUT);
         }
 
         my @late = grep { $_->{at} > $repaired + 1.0 && $_->{status} != 200 } @rec;
