@@ -108,7 +108,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
     say "copying $top to $LP_TEST_DIR (as $LP_TEST_USER)"
     (cd "$top" && tar -cf - --exclude=./.git --exclude=.libs \
         --exclude='*.o' --exclude='*.lo' --exclude='*.slo' --exclude='*.la' \
-        --exclude=./test/perl-framework/t/logs \
+        --exclude=./test/perl-framework/t/logs --exclude=./test/fuzz/out \
         --exclude=./test/linphone-client/lpclient .) | (cd "$LP_TEST_DIR" && tar -xf -)
     chown -R "$LP_TEST_USER:" "$LP_TEST_DIR"
 
