@@ -60,11 +60,14 @@ const char *lp_sql_text(lp_sql_id id, lp_dialect dialect);
  * and transaction control. */
 const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
                            char *buf, int size);
-/* SQLite: how long one try of APR's sqlite3 driver may wait for a lock, in
- * milliseconds.  The driver retries a busy statement itself, 16 tries 100
- * ms apart, so the wait is spread over them to total the configured time
- * (at least the driver's own 1.6 s). */
-int lp_sql_sqlite_busy_ms(int lock_timeout_seconds);
+/* SQLite lock waits.  APR's sqlite3 driver tries a busy statement 16
+ * times, 100 ms apart, so a wait of total_ms is spread over the tries:
+ * this is one try's wait (0 below the driver's own floor of 1.6 s). */
+int lp_sql_sqlite_busy_ms(int total_ms);
+/* How long of a lock wait of total_ms a SQLite writer may spend waiting
+ * for its turn (lp_store.c's write mutex) and still leave the driver its
+ * floor: total_ms minus 1.6 s, but at least 400 ms. */
+int lp_sql_sqlite_turn_ms(int total_ms);
 /* 1 when session statements answer with a row (SQLite's PRAGMAs do), so
  * they must be run as queries, not commands. */
 int lp_sql_session_returns_rows(lp_dialect dialect);

@@ -133,19 +133,27 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
          * without holding APR's driver mutex */
         snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
                  "PRAGMA synchronous = NORMAL",
-                 lp_sql_sqlite_busy_ms(lock_timeout_seconds));
+                 lp_sql_sqlite_busy_ms(lock_timeout_seconds * 1000));
         break;
     }
     return buf;
 }
 
-int lp_sql_sqlite_busy_ms(int lock_timeout_seconds)
+#define DRIVER_TRIES 16
+#define DRIVER_NAP_MS 100
+
+int lp_sql_sqlite_busy_ms(int total_ms)
 {
-    /* APR's sqlite3 driver retries a busy statement itself: 16 tries, 100
-     * ms apart, each waiting this long */
-    int per_try = lock_timeout_seconds * 1000 / 16 - 100;
+    int per_try = total_ms / DRIVER_TRIES - DRIVER_NAP_MS;
 
     return per_try > 0 ? per_try : 0;
+}
+
+int lp_sql_sqlite_turn_ms(int total_ms)
+{
+    int turn = total_ms - DRIVER_TRIES * DRIVER_NAP_MS;
+
+    return turn > 400 ? turn : 400;
 }
 
 int lp_sql_session_returns_rows(lp_dialect dialect)

@@ -111,24 +111,40 @@ void lp_store_child_init(apr_pool_t *p, server_rec *s)
                      "cannot attach to the %s mutex", WRITE_MUTEX_TYPE);
 }
 
-/* Takes our turn to write (SQLite only, see above), waiting at most the
- * lock timeout: writers queued behind one that waits for another program's
- * lock must not wait that long again each; 0, or -1 logged. */
-static int write_lock(request_rec *r, const lp_conn *c)
+/* One try's lock wait outside our turn to write (readers). */
+static apr_interval_time_t busy_per_try_of(request_rec *r)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
+
+    return apr_time_from_msec(lp_sql_sqlite_busy_ms(sc->db_timeout * 1000));
+}
+
+/* Takes our turn to write (SQLite only, see above); 0, or -1 logged.
+ *
+ * The whole wait stays within the lock timeout: writers queued behind one
+ * that waits for another program's lock must not each wait that long
+ * again.  So the turn is waited for at most what the driver's own retries
+ * leave of the timeout (lp_sql_sqlite_turn_ms), and the busy handler then
+ * gets what is left. */
+static int write_lock(request_rec *r, lp_conn *c)
+{
+    lp_server_conf *sc = lp_server_conf_get(r->server);
+    int total_ms = sc->db_timeout * 1000;
+    apr_time_t start = apr_time_now();
     apr_status_t rv;
+    int left_ms;
 
     if (c->dialect != LP_DIALECT_SQLITE3 || !write_mutex)
         return 0;
-    rv = apr_global_mutex_timedlock(write_mutex,
-                                    apr_time_from_sec(sc->db_timeout));
+    rv = apr_global_mutex_timedlock(write_mutex, apr_time_from_msec(
+                                        lp_sql_sqlite_turn_ms(total_ms)));
     if (rv == APR_ENOTIMPL)
         rv = apr_global_mutex_lock(write_mutex);
     if (APR_STATUS_IS_TIMEUP(rv)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0108)
-                      "gave up waiting %d s for our turn to write (see "
-                      "LinphoneProvisioningDBTimeout)", sc->db_timeout);
+                      "gave up waiting for our turn to write: another "
+                      "writer is waiting for the database lock (see "
+                      "LinphoneProvisioningDBTimeout)");
         return -1;
     }
     if (rv != APR_SUCCESS) {
@@ -136,15 +152,19 @@ static int write_lock(request_rec *r, const lp_conn *c)
                       "cannot take the %s mutex", WRITE_MUTEX_TYPE);
         return -1;
     }
+    left_ms = total_ms - (int)apr_time_as_msec(apr_time_now() - start);
+    c->busy_per_try = apr_time_from_msec(lp_sql_sqlite_busy_ms(left_ms));
     return 0;
 }
 
 /* (c may be NULL after a failed reconnection: only server drivers retry,
  * and they never took the lock) */
-static void write_unlock(const lp_conn *c)
+static void write_unlock(request_rec *r, lp_conn *c)
 {
-    if (c && c->dialect == LP_DIALECT_SQLITE3 && write_mutex)
+    if (c && c->dialect == LP_DIALECT_SQLITE3 && write_mutex) {
         apr_global_mutex_unlock(write_mutex);
+        c->busy_per_try = busy_per_try_of(r);
+    }
 }
 
 /* The first line of a driver error: DETAIL lines can quote row data. */
@@ -407,10 +427,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
         return NULL;
     if (c->dialect == LP_DIALECT_SQLITE3 && sq_resolve()) {
         /* replaces the PRAGMA busy_timeout of the session (the fallback) */
-        lp_server_conf *sc = lp_server_conf_get(r->server);
-
-        c->busy_per_try = apr_time_from_msec(
-            lp_sql_sqlite_busy_ms(sc->db_timeout));
+        c->busy_per_try = busy_per_try_of(r);
         sq_busy_handler(apr_dbd_native_handle(dbd->driver, dbd->handle),
                         busy_wait, c);
     }
@@ -787,7 +804,7 @@ lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
     do
         st = claim_tx(&t, cl, account);
     while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
-    write_unlock(t.conn);
+    write_unlock(r, t.conn);
     return st;
 }
 
@@ -853,7 +870,7 @@ static lp_store_status api_key_tx(tx *t, const char *key,
     if (write_lock(r, t->conn))
         return LP_STORE_UNAVAILABLE;
     n = write_rows(t, LP_SQL_API_KEY_TOUCH, 2, args);
-    write_unlock(t->conn);
+    write_unlock(r, t->conn);
     return n < 0 ? LP_STORE_UNAVAILABLE : LP_STORE_OK;
 }
 

@@ -316,6 +316,12 @@ create_databases() {
     conf=t/conf/lp-db.conf
     env=t/conf/lp-db.env
     mkdir -p t/db
+    # dbfault.t's SQLite databases (their virtual hosts are in every pass)
+    for db in faultoff faulton; do
+        rm -f "t/db/$db.sqlite" "t/db/$db.sqlite-wal" "t/db/$db.sqlite-shm" \
+              "t/db/$db.sqlite-journal"
+        sqlite3 "t/db/$db.sqlite" < "$top/conf/schema/sqlite3.sql" >/dev/null
+    done
     case $1 in
     sqlite3)
         for db in main fail flexi; do

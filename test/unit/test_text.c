@@ -113,6 +113,20 @@ int main(void)
                  && strncmp(lp_sql_label(i), "linphone_", 9) == 0;
     ok(alnum, "every statement has a text and a label");
 
+    /* SQLite lock waits: spread over the APR driver's 16 tries 100 ms apart */
+    ok(lp_sql_sqlite_busy_ms(3000) == 87, "3 s: 87 ms a try (16 x 187 ms)");
+    ok(lp_sql_sqlite_busy_ms(1600) == 0 && lp_sql_sqlite_busy_ms(1000) == 0
+       && lp_sql_sqlite_busy_ms(-5) == 0, "below the driver's 1.6 s: 0");
+    ok(lp_sql_sqlite_turn_ms(3000) == 1400, "3 s: the turn waits 1.4 s");
+    ok(lp_sql_sqlite_turn_ms(2000) == 400 && lp_sql_sqlite_turn_ms(0) == 400,
+       "the turn waits at least 400 ms");
+    {
+        char buf[128];
+
+        ok(strstr(lp_sql_session(LP_DIALECT_SQLITE3, 3, buf, sizeof buf),
+                  "busy_timeout = 87") != NULL, "session's busy_timeout");
+    }
+
     apr_pool_destroy(p);
     apr_terminate();
     return tap_done();
