@@ -33,7 +33,8 @@
 #   LP_TEST_MPM   event (default), worker or prefork
 #   APACHE_TEST_PORT  base port (default "select": the first free one from
 #                 8529 in steps of 20, so parallel runs do not collide)
-#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql" (default all)
+#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql" (default all;
+#                 spaces or commas between them)
 #   LP_DB_DIR     where the database servers keep their data (default: a
 #                 new /tmp/lp-db.XXXXXX, removed afterwards)
 #   LP_PG_PORT, LP_MY_PORT, LP_REDIS_PORT  server ports (55432, 53306, 56379)
@@ -126,7 +127,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
     rc=0
     # what the unprivileged stage needs from this one's environment
     inner_env="LP_TEST_INNER=1 APXS=$APXS HTTPD=$HTTPD
-        ${LP_TEST_DRIVER:+LP_TEST_DRIVER=$LP_TEST_DRIVER}
+        ${LP_TEST_DRIVER:+LP_TEST_DRIVER=$(echo $LP_TEST_DRIVER | tr ' ' ,)}
         ${LP_TEST_MPM:+LP_TEST_MPM=$LP_TEST_MPM}
         ${APACHE_TEST_PORT:+APACHE_TEST_PORT=$APACHE_TEST_PORT}
         ${LP_DB_DIR:+LP_DB_DIR=$LP_DB_DIR}
@@ -247,7 +248,7 @@ mpm=${LP_TEST_MPM:-event}
 if [ ! -f "t/conf/mpm-$mpm.httpd" ]; then
     say "LP_TEST_MPM=$mpm: no t/conf/mpm-$mpm.httpd (event, worker or prefork)"; exit 1
 fi
-drivers=${LP_TEST_DRIVER:-sqlite3 pgsql mysql}
+drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql}" | tr , ' ')
 
 # ---------------------------------------------------------------------------
 # Database servers for the pgsql and mysql passes (and redis for cluster.t).
