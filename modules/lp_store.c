@@ -437,7 +437,17 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
         rv = apr_dbd_prepare(dbd->driver, c->pool, dbd->handle,
                              lp_sql_text(i, c->dialect), lp_sql_label(i),
                              &c->stmt[i]);
-        if (rv) {
+        if (rv && i == LP_SQL_SPACE_FIND) {
+            /* only LinphoneProvisioningSpaces uses it: a database without
+             * the spaces table (or with another FlexiAPI's columns) still
+             * serves everything else */
+            c->stmt[i] = NULL;
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0111)
+                          "cannot prepare statement %s: %s (needed by "
+                          "LinphoneProvisioningSpaces only)", lp_sql_label(i),
+                          driver_error(r, dbd, rv));
+        }
+        else if (rv) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0102)
                           "cannot prepare statement %s: %s (is the schema "
                           "installed?)", lp_sql_label(i),
@@ -905,6 +915,14 @@ static lp_store_status space_tx(tx *t, const char *host, const char ***row)
 {
     apr_array_header_t *rows;
     const char *args[1];
+
+    if (!t->conn->stmt[LP_SQL_SPACE_FIND]) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0112)
+                      "LinphoneProvisioningSpaces is On but the spaces "
+                      "statement could not be prepared (see LP0111: is the "
+                      "spaces table installed?)");
+        return LP_STORE_UNAVAILABLE;
+    }
 
     args[0] = host;
     if (read_rows(t, LP_SQL_SPACE_FIND, 1, args, &rows))
