@@ -311,8 +311,8 @@ GRANT UPDATE (requests, last_used_at) ON $1.api_keys TO $2;
 SQL
 }
 
-# create_databases DRIVER: fresh databases main, fail and flexi (the latter
-# with FlexiAPI's own schema), and t/conf/lp-db.conf + t/conf/lp-db.env.
+# create_databases DRIVER: fresh databases main, fail, flexi (FlexiAPI's own
+# schema) and nospaces (main's without the spaces table), and t/conf/lp-db.conf + t/conf/lp-db.env.
 create_databases() {
     conf=t/conf/lp-db.conf
     env=t/conf/lp-db.env
@@ -325,35 +325,37 @@ create_databases() {
     done
     case $1 in
     sqlite3)
-        for db in main fail flexi; do
+        for db in main fail flexi nospaces; do
             rm -f "t/db/$db.sqlite" "t/db/$db.sqlite-wal" "t/db/$db.sqlite-shm" \
                   "t/db/$db.sqlite-journal"
         done
-        for db in main fail; do
+        for db in main fail nospaces; do
             sqlite3 "t/db/$db.sqlite" < "$top/conf/schema/sqlite3.sql" >/dev/null
         done
+        sqlite3 t/db/nospaces.sqlite "DROP TABLE spaces"
         sqlite3 t/db/flexi.sqlite < "$top/conf/schema/flexiapi-sqlite3.sql" >/dev/null
-        for db in main fail flexi; do
+        for db in main fail flexi nospaces; do
             printf 'Define LP_DB_%s "%s"\n' "$(echo $db | tr a-z A-Z)" "$pf/t/db/$db.sqlite"
         done >"$conf"
         {
             echo "LP_DB_DRIVER=sqlite3"
-            for db in main fail flexi; do echo "LP_DB_FILE_$db=$pf/t/db/$db.sqlite"; done
+            for db in main fail flexi nospaces; do echo "LP_DB_FILE_$db=$pf/t/db/$db.sqlite"; done
         } >"$env"
         ;;
     pgsql)
-        for db in main fail flexi; do
+        for db in main fail flexi nospaces; do
             PSQL -d postgres -c "DROP DATABASE IF EXISTS lp_$db" \
                  -c "CREATE DATABASE lp_$db ENCODING 'UTF8' TEMPLATE template0"
         done
         PSQL -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lp_apache') THEN CREATE ROLE lp_apache LOGIN PASSWORD 'lp_apache'; END IF; END \$\$"
-        for db in main fail; do
+        for db in main fail nospaces; do
             PSQL -d "lp_$db" -f "$top/conf/schema/pgsql.sql"
             pg_grants "lp_$db" lp_apache
         done
+        PSQL -d lp_nospaces -c "DROP TABLE spaces"
         PSQL -d lp_flexi -f "$top/conf/schema/flexiapi-pgsql.sql"
         pg_grants lp_flexi lp_apache
-        for db in main fail flexi; do
+        for db in main fail flexi nospaces; do
             printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=lp_apache password=lp_apache"\n' \
                 "$(echo $db | tr a-z A-Z)" "$LP_PG_PORT" "$db"
         done >"$conf"
@@ -364,7 +366,7 @@ create_databases() {
         } >"$env"
         ;;
     mysql)
-        for db in main fail flexi; do
+        for db in main fail flexi nospaces; do
             MYSQL -e "DROP DATABASE IF EXISTS lp_$db; CREATE DATABASE lp_$db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
         done
         for u in lp_apache lp_apache_fail; do
@@ -372,11 +374,14 @@ create_databases() {
         done
         MYSQL lp_main < "$top/conf/schema/mysql.sql"
         MYSQL lp_fail < "$top/conf/schema/mysql.sql"
+        MYSQL lp_nospaces < "$top/conf/schema/mysql.sql"
         MYSQL lp_flexi < "$top/conf/schema/flexiapi-mysql.sql"
         my_grants lp_main "'lp_apache'@'127.0.0.1'"
         my_grants lp_flexi "'lp_apache'@'127.0.0.1'"
         my_grants lp_fail "'lp_apache_fail'@'127.0.0.1'"
-        for db in main fail flexi; do
+        my_grants lp_nospaces "'lp_apache'@'127.0.0.1'"
+        MYSQL lp_nospaces -e "DROP TABLE spaces"
+        for db in main fail flexi nospaces; do
             u=lp_apache; [ $db = fail ] && u=lp_apache_fail
             printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=%s pass=%s"\n' \
                 "$(echo $db | tr a-z A-Z)" "$LP_MY_PORT" "$db" "$u" "$u"
