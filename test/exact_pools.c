@@ -156,31 +156,30 @@ char *apr_pstrdup(apr_pool_t *p, const char *s)
     return exact_copy(p, s, strlen(s) + 1);
 }
 
-char *apr_pstrmemdup(apr_pool_t *p, const char *s, apr_size_t n)
+/* n bytes of s and a NUL, in an exact block */
+static char *exact_strn(apr_pool_t *p, const char *s, apr_size_t n)
 {
-    char *out;
+    char *out = exact(p, n + 1);
 
-    REAL(apr_pstrmemdup);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
-        return real(p, s, n);
-    out = exact(p, n + 1);
     memcpy(out, s, n);
     out[n] = '\0';
     return out;
 }
 
+char *apr_pstrmemdup(apr_pool_t *p, const char *s, apr_size_t n)
+{
+    REAL(apr_pstrmemdup);
+    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
+        return real(p, s, n);
+    return exact_strn(p, s, n);
+}
+
 char *apr_pstrndup(apr_pool_t *p, const char *s, apr_size_t n)
 {
-    char *out;
-
     REAL(apr_pstrndup);
     if (!FROM_MODULE(__builtin_return_address(0)) || !s)
         return real(p, s, n);
-    n = strnlen(s, n);
-    out = exact(p, n + 1);
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return out;
+    return exact_strn(p, s, strnlen(s, n));
 }
 
 char *apr_pvsprintf(apr_pool_t *p, const char *fmt, va_list ap)
