@@ -1,6 +1,7 @@
 package LinphoneLoad;
 
-# Load for the robustness tests (dbfault.t, soak.t): bursts of simultaneous
+# Load for the concurrency and robustness tests (concurrency.t, cluster.t,
+# dbfault.t, soak.t): races of forked clients, bursts of simultaneous
 # requests from one process, and background loader processes that record
 # every answer.  Plain HTTP/1.0 over sockets: cheap enough to run thousands
 # of requests a second from the test process itself.
@@ -13,9 +14,47 @@ use IO::Socket::INET ();
 use IO::Select ();
 use POSIX ();
 use Time::HiRes qw(time sleep);
+use LWP::UserAgent ();
+use LWP::Protocol::http ();   # loaded once here, not in every child
 use Apache::TestRequest ();
 
-our @EXPORT = qw(server_of burst raw_get start_loaders stop_loaders);
+our @EXPORT = qw(server_of race burst raw_get start_loaders stop_loaders);
+
+# race(@urls): one forked client per URL (a path is resolved against the
+# current Apache::TestRequest::module), all released at the same moment,
+# each with the x-linphone-provisioning header.  Returns
+# { 200 => n, 404 => n, other => n }.
+sub race {
+    my @urls = map { m{^/} ? Apache::TestRequest::resolve_url($_) : $_ } @_;
+    # Children block on the pipe until the parent closes it.  They use a
+    # bare LWP agent (cheap in a fresh child, no redirects followed).
+    pipe(my $gate_r, my $gate_w) or die "pipe: $!";
+    my @pids;
+    for my $url (@urls) {
+        my $pid = fork;
+        die "fork: $!" unless defined $pid;
+        if (!$pid) {
+            close $gate_w;
+            my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
+            <$gate_r>;
+            my $res = eval { $ua->get($url, 'x-linphone-provisioning' => 'true') };
+            my $code = $res ? $res->code : 0;
+            POSIX::_exit($code == 200 ? 0 : $code == 404 ? 1 : 2);
+        }
+        push @pids, $pid;
+    }
+    close $gate_r;
+    sleep 0.3;                          # let every child reach the gate
+    close $gate_w;
+
+    my %count = (200 => 0, 404 => 0, other => 0);
+    for my $pid (@pids) {
+        waitpid($pid, 0);
+        my $rc = $? >> 8;
+        $count{ $rc == 0 ? 200 : $rc == 1 ? 404 : 'other' }++;
+    }
+    return \%count;
+}
 
 # (host, port) of the current Apache::TestRequest::module.
 sub server_of {

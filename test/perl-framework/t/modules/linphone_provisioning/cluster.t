@@ -13,7 +13,6 @@ use lib "$FindBin::Bin/../../lib";
 
 use File::Temp ();
 use IO::Socket::INET ();
-use POSIX ();
 use Time::HiRes qw(sleep);
 use LWP::UserAgent ();
 use LWP::Protocol::http ();
@@ -21,6 +20,7 @@ use Digest::SHA ();
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
+use LinphoneLoad;
 
 my $ROUNDS  = 3;
 my $CLIENTS = 20;
@@ -143,35 +143,6 @@ status_is(get("$A/provisioning/$t", lp_header), 404, 'node A: 404 too');
 is(fetch_provisioning_token($t)->{used}, 1, 'consumed once in the shared database');
 
 # --- one token, concurrent requests on both nodes ---------------------------
-sub race {
-    my @urls = @_;
-    pipe(my $gate_r, my $gate_w) or die "pipe: $!";
-    my @pids;
-    for my $url (@urls) {
-        my $pid = fork;
-        die "fork: $!" unless defined $pid;
-        if (!$pid) {
-            close $gate_w;
-            my $cua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
-            <$gate_r>;
-            my $r = eval { $cua->get($url, lp_header) };
-            my $code = $r ? $r->code : 0;
-            POSIX::_exit($code == 200 ? 0 : $code == 404 ? 1 : 2);
-        }
-        push @pids, $pid;
-    }
-    close $gate_r;
-    sleep 0.3;                          # let every child reach the gate
-    close $gate_w;
-    my %count = (200 => 0, 404 => 0, other => 0);
-    for my $pid (@pids) {
-        waitpid($pid, 0);
-        my $rc = $? >> 8;
-        $count{ $rc == 0 ? 200 : $rc == 1 ? 404 : 'other' }++;
-    }
-    return \%count;
-}
-
 for my $round (1 .. $ROUNDS) {
     my($rid) = new_account();
     my $rt = create_provisioning_token($rid);

@@ -7,12 +7,10 @@ use warnings FATAL => 'all';
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 
-use POSIX ();
-use LWP::UserAgent ();
-use LWP::Protocol::http ();   # loaded once here, not in every child
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
+use LinphoneLoad;
 
 my $ROUNDS      = 5;
 my $AUTH_ROUNDS = 2;
@@ -26,41 +24,6 @@ sub new_account {
     my $user = uniq('race');
     return create_account($user, $domain, 'Race',
                           passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
-}
-
-# race(@paths): one child per path, all released at the same moment.
-# Returns { 200 => n, 404 => n, other => n }.
-sub race {
-    my @urls = map { Apache::TestRequest::resolve_url($_) } @_;
-    my @headers = lp_header;
-    # Children block on the pipe until the parent closes it.  They use a
-    # bare LWP agent (cheap in a fresh child, no redirects followed).
-    pipe(my $gate_r, my $gate_w) or die "pipe: $!";
-    my @pids;
-    for my $url (@urls) {
-        my $pid = fork;
-        die "fork: $!" unless defined $pid;
-        if (!$pid) {
-            close $gate_w;
-            my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
-            <$gate_r>;
-            my $res = eval { $ua->get($url, @headers) };
-            my $code = $res ? $res->code : 0;
-            POSIX::_exit($code == 200 ? 0 : $code == 404 ? 1 : 2);
-        }
-        push @pids, $pid;
-    }
-    close $gate_r;
-    select(undef, undef, undef, 0.2);   # let every child reach the gate
-    close $gate_w;
-
-    my %count = (200 => 0, 404 => 0, other => 0);
-    for my $pid (@pids) {
-        waitpid($pid, 0);
-        my $rc = $? >> 8;
-        $count{ $rc == 0 ? 200 : $rc == 1 ? 404 : 'other' }++;
-    }
-    return \%count;
 }
 
 for my $round (1 .. $ROUNDS) {
