@@ -21,15 +21,35 @@ my $domain = 'example.org';
 sub account { create_account(uniq(shift), $domain, 'QR User',
                              passwords => [['0123456789abcdef', 'MD5']]) }
 
-# The text of the QR code in a PNG, as a phone would read it.
+# The text of the QR code in a PNG, as a phone would read it.  zbarimg
+# reads the file through ImageMagick; an exit other than 0 (decoded) or 4
+# (no symbol: deterministic, a real failure) is the tool's own trouble and
+# is tried again.  What it said, and the PNG, are kept for a failure.
+my $failed_png = 0;
 sub decode_qr {
     my $png = shift;
     my $tmp = File::Temp->new(SUFFIX => '.png');
     binmode $tmp;
     print $tmp $png;
     close $tmp;
-    my $text = `zbarimg --raw -q $tmp 2>/dev/null`;
-    diag("zbarimg: exit $? (apt-get install zbar-tools)") if $?;
+    my $err = File::Temp->new;
+    my($text, $status);
+    for my $try (1 .. 3) {
+        $text = `zbarimg --raw -q $tmp 2>$err`;
+        $status = $? >> 8;
+        last if $status == 0 || $status == 4;
+    }
+    if ($status != 0) {
+        my $keep = Apache::Test::vars('t_logs') . '/qr-failed-' . ++$failed_png . '.png';
+        if (open my $kfh, '>', $keep) {
+            binmode $kfh;
+            print $kfh $png;
+            close $kfh;
+        }
+        open my $efh, '<', "$err";
+        diag("zbarimg: exit $status (apt-get install zbar-tools), PNG kept as $keep: "
+             . join('', $efh ? <$efh> : ()));
+    }
     chomp $text;
     return $text;
 }
