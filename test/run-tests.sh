@@ -45,21 +45,11 @@
 
 set -eu
 
-PACKAGES="apache2 apache2-dev libapr1-dev libaprutil1-dev
-libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev
-libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl libwww-perl
-sqlite3 gcc make pkg-config libc6-dev perl zbar-tools"
-# the pgsql and mysql passes and the cluster test (optional without root)
-DB_PACKAGES="postgresql mariadb-server mariadb-client redis-server redis-tools
-libaprutil1-dbd-pgsql libaprutil1-dbd-mysql libdbd-pg-perl libdbd-mysql-perl"
-
-# Only for the real Linphone client tests (linphone_client.t), which are
-# skipped, saying why, when these are missing; installed when run as root.
-OPTIONAL_PACKAGES="liblinphone-dev openssl iproute2 util-linux"
-
-if [ -n "${LP_TEST_VALGRIND:-}" ]; then
-    PACKAGES="$PACKAGES valgrind"
-fi
+# What the suite needs is conf/install-deps.sh's sets "test" and "db"
+# (the pgsql and mysql passes, redis), "client" for the real Linphone
+# client tests (skipped, saying why, without it) and "valgrind".
+SETS="test"
+[ -n "${LP_TEST_VALGRIND:-}" ] && SETS="$SETS valgrind"
 
 LP_TEST_USER=${LP_TEST_USER:-lptest}
 APXS=${APXS:-/usr/bin/apxs}
@@ -69,28 +59,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf '%s\n' "run-tests: $*" >&2; }
 
-missing_packages() {
-    for p in ${1:-$PACKAGES}; do
-        s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-        [ "$s" = installed ] || printf '%s ' "$p"
-    done
-}
-
 # ---------------------------------------------------------------------------
 # Stage 1 (root only): packages, unprivileged user, private copy.
 if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
-    missing=$(missing_packages "$PACKAGES $DB_PACKAGES")
-    optional=$(missing_packages "$OPTIONAL_PACKAGES")
-    if [ -n "$missing$optional" ]; then
-        say "installing: $missing$optional"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update
-        # shellcheck disable=SC2086
-        [ -z "$missing" ] || apt-get install -y --no-install-recommends $missing
-        # shellcheck disable=SC2086
-        [ -z "$optional" ] || apt-get install -y --no-install-recommends $optional \
-            || say "could not install $optional: the Linphone client tests will be skipped"
-    fi
+    sh "$top/conf/install-deps.sh" $SETS db
+    sh "$top/conf/install-deps.sh" client \
+        || say "could not install the Linphone client: its tests will be skipped"
 
     if ! id "$LP_TEST_USER" >/dev/null 2>&1; then
         say "creating user $LP_TEST_USER"
@@ -162,8 +136,8 @@ if [ "$(id -u)" -eq 0 ]; then
     say "refusing to run Apache::Test as root"; exit 1
 fi
 
-# shellcheck disable=SC2086
-missing=$(missing_packages)
+# the database passes are skipped, saying why, without theirs
+missing=$(sh "$top/conf/install-deps.sh" --missing $SETS)
 if [ -n "$missing" ]; then
     say "missing Debian packages: $missing"
     say "install them with: apt-get install $missing"

@@ -94,9 +94,7 @@ pgsql|mysql)
 *) echo "bench.sh: --driver is sqlite3, pgsql or mysql" >&2; exit 2 ;;
 esac
 
-sh "$top/conf/install-deps.sh" apache2 apache2-dev libapr1-dev \
-    libaprutil1-dev libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev \
-    pkg-config sqlite3 curl wrk perl
+sh "$top/conf/install-deps.sh" bench
 
 log() { printf '%s\n' "$*" >&2; }
 
