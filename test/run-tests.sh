@@ -256,33 +256,14 @@ PSQL() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LP_PG_PORT" -U "$LP_PG_
 MYSQL() { mariadb --no-defaults -h 127.0.0.1 -P "$LP_MY_PORT" -u "$LP_MY_ADMIN" \
                   -p"$LP_MY_ADMIN_PASSWORD" "$@"; }
 
-# Privileges of the account Apache uses (README "Database privileges"):
-# reads everywhere, writes only the columns the module writes.
+# The account Apache uses gets exactly the privileges the documentation
+# gives a site (conf/schema/grants-*.sql).
 pg_grants() {   # database role
-    PSQL -d "$1" <<SQL
-GRANT SELECT ON accounts, passwords, provisioning_tokens, auth_tokens, api_keys, spaces TO $2;
-GRANT UPDATE (activated, updated_at) ON accounts TO $2;
-GRANT UPDATE (used, ip, user_agent, updated_at) ON provisioning_tokens TO $2;
-GRANT INSERT (account_id, password, algorithm), DELETE ON passwords TO $2;
-GRANT USAGE ON SEQUENCE passwords_id_seq TO $2;
-GRANT DELETE ON auth_tokens TO $2;
-GRANT UPDATE (requests, last_used_at) ON api_keys TO $2;
-SQL
+    PSQL -d "$1" -v role="$2" -f "$top/conf/schema/grants-pgsql.sql"
 }
 my_grants() {   # database user
-    MYSQL <<SQL
-GRANT SELECT ON $1.accounts TO $2;
-GRANT SELECT ON $1.passwords TO $2;
-GRANT SELECT ON $1.provisioning_tokens TO $2;
-GRANT SELECT ON $1.auth_tokens TO $2;
-GRANT SELECT ON $1.api_keys TO $2;
-GRANT SELECT ON $1.spaces TO $2;
-GRANT UPDATE (activated, updated_at) ON $1.accounts TO $2;
-GRANT UPDATE (used, ip, user_agent, updated_at) ON $1.provisioning_tokens TO $2;
-GRANT INSERT (account_id, password, algorithm), DELETE ON $1.passwords TO $2;
-GRANT DELETE ON $1.auth_tokens TO $2;
-GRANT UPDATE (requests, last_used_at) ON $1.api_keys TO $2;
-SQL
+    MYSQL "$1" < "$top/conf/schema/grants-mysql.sql"
+    MYSQL -e "GRANT linphone_provisioning TO $2; SET DEFAULT ROLE linphone_provisioning FOR $2"
 }
 
 # create_databases DRIVER: fresh databases main, fail, flexi (FlexiAPI's own

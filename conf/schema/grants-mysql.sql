@@ -1,0 +1,17 @@
+-- What mod_linphone_provisioning reads and writes, as a MariaDB/MySQL role
+-- on the database this runs in; give the role to the account Apache uses:
+--   mariadb flexiapi < grants-mysql.sql
+--   GRANT linphone_provisioning TO 'provisioning'@'10.0.0.%';
+--   SET DEFAULT ROLE linphone_provisioning FOR 'provisioning'@'10.0.0.%';
+CREATE ROLE IF NOT EXISTS linphone_provisioning;
+GRANT SELECT ON accounts TO linphone_provisioning;
+GRANT SELECT ON passwords TO linphone_provisioning;
+GRANT SELECT ON provisioning_tokens TO linphone_provisioning;
+GRANT SELECT ON auth_tokens TO linphone_provisioning;
+GRANT SELECT ON api_keys TO linphone_provisioning;
+GRANT SELECT ON spaces TO linphone_provisioning;
+GRANT UPDATE (activated, updated_at) ON accounts TO linphone_provisioning;
+GRANT UPDATE (used, ip, user_agent, updated_at) ON provisioning_tokens TO linphone_provisioning;
+GRANT INSERT (account_id, password, algorithm), DELETE ON passwords TO linphone_provisioning;
+GRANT DELETE ON auth_tokens TO linphone_provisioning;
+GRANT UPDATE (requests, last_used_at) ON api_keys TO linphone_provisioning;
