@@ -169,7 +169,11 @@ for my $v (@VHOSTS) {
                 rename "$file$sfx", "$file.away$sfx" if -e "$file$sfx";
             }
             sleep 2;
-            for my $sfx ('', '-wal', '-shm') {
+            # the main file last: a connection that finds it back before
+            # its -wal would read (and commit into) a database without its
+            # WAL, which the WAL's return then undoes -- the way a site
+            # must not move a live database either
+            for my $sfx ('-wal', '-shm', '') {
                 rename "$file.away$sfx", "$file$sfx" if -e "$file.away$sfx";
             }
             $repaired = time;
