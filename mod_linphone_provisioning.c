@@ -8,6 +8,7 @@
  */
 #include "httpd.h"
 #include "http_config.h"
+#include "http_core.h"
 #include "http_log.h"
 #include "http_request.h"
 #include "http_protocol.h"
@@ -123,6 +124,11 @@ static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "cannot create the linphone-sqlite-write mutex");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    /* once per start or restart, not in the dry run that precedes it */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, LPLOGNO(0003)
+                     "mod_linphone_provisioning (v%s) initializing",
+                     MOD_LINPHONE_PROVISIONING_VERSION);
     xmlInitParser();
     lp_conf_post_config(pconf, ptemp, s);
     lp_locations_find(pconf, ptemp, s);

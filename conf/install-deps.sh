@@ -6,7 +6,7 @@
 #
 # Sets: build (compile the module), demo, test (the suite and its sqlite3
 # pass), db (the pgsql and mysql passes, redis), client (the real Linphone
-# client tests), valgrind, bench.  Any other word is a package name.
+# client tests), valgrind, bench, deb (build and check the Debian packages).  Any other word is a package name.
 # Installing needs root (or sudo); otherwise the missing packages are
 # named and the script fails.
 set -e
@@ -20,6 +20,7 @@ DB="postgresql mariadb-server mariadb-client redis-server redis-tools
 libaprutil1-dbd-pgsql libaprutil1-dbd-mysql libdbd-pg-perl libdbd-mysql-perl"
 CLIENT="liblinphone-dev openssl iproute2 util-linux"
 BENCH="$BUILD sqlite3 curl wrk perl"
+DEB="$BUILD debhelper dpkg-dev fakeroot lintian"
 
 only_print=""
 [ "${1:-}" = "--missing" ] && { only_print=1; shift; }
@@ -34,6 +35,7 @@ for w in "$@"; do
     client) wanted="$wanted $CLIENT" ;;
     valgrind) wanted="$wanted valgrind" ;;
     bench) wanted="$wanted $BENCH" ;;
+    deb) wanted="$wanted $DEB" ;;
     *) wanted="$wanted $w" ;;
     esac
 done

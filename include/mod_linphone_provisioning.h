@@ -14,6 +14,14 @@
 #include "apr_optional_hooks.h"
 #include <libxml/tree.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The module's version, the upstream part of debian/changelog's (the
+ * package build checks that they agree); logged at startup. */
+#define MOD_LINPHONE_PROVISIONING_VERSION "1.0.0"
+
 /* Linkage for the hook declarations below (the hooks are optional: found by
  * name at run time, so no symbol is shared between the modules). */
 #ifndef LINPHONE_DECLARE
@@ -67,5 +75,9 @@ APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int,
                           linphone_provisioning_additional_sections,
                           (request_rec *r, const linphone_account *account,
                            xmlNodePtr config))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
