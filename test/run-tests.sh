@@ -40,6 +40,8 @@
 #   LP_PG_PORT, LP_MY_PORT, LP_REDIS_PORT  server ports (55432, 53306, 56379)
 #   LP_DB_KEEP    set: leave the servers running afterwards (with LP_DB_DIR,
 #                 the next run reuses them)
+#   LP_TEST_DEB=0  as root, skip the Debian package install test that
+#                 follows the whole suite (test/deb/install-test.sh)
 #   LP_TEST_REQUIRE_ALL  set (CI=true sets it): a driver pass or the cluster
 #                 test that cannot run is a failure, not a SKIP
 
@@ -121,6 +123,12 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
         # shellcheck disable=SC2086
         runuser -u "$LP_TEST_USER" -- env $inner_env \
             sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
+    fi
+    # then the Debian package, installed and served like a user would
+    # (test/deb/install-test.sh), on the plain whole run only
+    if [ $# -eq 0 ] && [ "${LP_TEST_DEB:-1}" != 0 ] \
+       && [ -z "${LP_TEST_SANITIZE:-}${LP_TEST_VALGRIND:-}${LP_TEST_MPM:-}" ]; then
+        sh "$top/test/deb/install-test.sh" || rc=1
     fi
     if [ $rc -eq 0 ] && [ $keep -eq 0 ]; then
         rm -rf "$LP_TEST_DIR"
@@ -448,6 +456,7 @@ if [ -n "$valgrind" ]; then
     perl "$top/test/valgrind-summary.pl" "$LP_TEST_REPORTS"/valgrind.*.log || rc=1
 fi
 
+[ -z "${LP_TEST_INNER:-}" ] && say "SKIP: deb-install: the package install test needs root"
 say "driver matrix:$summary"
 # one plain closing line: passes that passed, failed, were skipped
 npass=$(printf '%s\n' "$summary" | grep -c 'Result: PASS' || true)
