@@ -61,8 +61,13 @@ static const char *set_handler(apr_pool_t *ptemp, server_rec *s,
 static int section_uses(apr_pool_t *ptemp, server_rec *s,
                         ap_conf_vector_t *section, const char *type)
 {
-    const char *t = ap_auth_type(section_request(ptemp, s, section, "/"));
+    module *authn = ap_find_linked_module("mod_authn_core.c");
+    const char *t;
 
+    /* a section read before LoadModule authn_core has no record of it */
+    if (!authn || !section || !ap_get_module_config(section, authn))
+        return 0;
+    t = ap_auth_type(section_request(ptemp, s, section, "/"));
     return t && !strcasecmp(t, type);
 }
 
