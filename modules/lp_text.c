@@ -169,19 +169,6 @@ const char *lp_reg_identity(apr_pool_t *p, const char *display,
     return apr_pstrcat(p, lp_sip_quote(p, display), " ", uri, NULL);
 }
 
-const char *lp_utf8_prefix(apr_pool_t *p, const char *s, apr_size_t max)
-{
-    apr_size_t n = strlen(s);
-
-    if (n <= max)
-        return s;
-    n = max;
-    /* back off continuation bytes so the cut lands before a lead byte */
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return apr_pstrmemdup(p, s, n);
-}
-
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
  * no surrogates, nothing above U+10FFFF), or 0 when it is not one. */
 static apr_size_t utf8_len(const unsigned char *s)

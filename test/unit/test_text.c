@@ -65,12 +65,11 @@ int main(void)
     is(lp_reg_identity(p, "", "u", "d"), "<sip:u@d>", "empty display name");
     is(lp_reg_identity(p, "Al", "u", "d"), "\"Al\" <sip:u@d>", "display name");
 
-    is(lp_utf8_prefix(p, "short", 255), "short", "short string unchanged");
-    is(lp_utf8_prefix(p, "ab\xc3\xa9", 3), "ab", "cut before a split char");
-    is(lp_utf8_prefix(p, "ab\xc3\xa9", 4), "ab\xc3\xa9", "exact fit");
-    is(lp_utf8_prefix(p, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 7),
-       "\xf0\x9f\x98\x80", "4-byte char not split");
-
+    is(lp_utf8_clean(p, "short", 255), "short", "short string unchanged");
+    is(lp_utf8_clean(p, "ab\xc3\xa9", 2), "ab", "cut before a character");
+    is(lp_utf8_clean(p, "ab\xc3\xa9", 3), "ab\xc3\xa9", "exact fit");
+    is(lp_utf8_clean(p, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 1),
+       "\xf0\x9f\x98\x80", "4-byte character not split");
     is(lp_utf8_clean(p, "Linphone/5.1 (\xc3\xa9)", 255),
        "Linphone/5.1 (\xc3\xa9)", "valid UTF-8 unchanged");
     is(lp_utf8_clean(p, "T\xe9l\xe9phone de Ren\xe9", 255),
