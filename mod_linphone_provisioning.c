@@ -66,7 +66,7 @@ static const command_rec lp_cmds[] = {
     AP_INIT_ITERATE("LinphoneDigestAlgorithms", lp_set_digest_algorithms,
                     NULL, RSRC_CONF,
                     "digest algorithms offered: MD5 and/or SHA-256"),
-    AP_INIT_TAKE1("LinphoneDigestNonceLifetime", lp_set_seconds,
+    AP_INIT_TAKE1("LinphoneDigestNonceLifetime", lp_set_nonce_lifetime,
                   SERVER_INT(nonce_lifetime), RSRC_CONF,
                   "digest nonce validity in seconds (default 300)"),
     AP_INIT_TAKE1("LinphoneDigestNonceCache", lp_set_nonce_cache, NULL,
@@ -130,7 +130,8 @@ static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "mod_linphone_provisioning (v%s) initializing",
                      MOD_LINPHONE_PROVISIONING_VERSION);
     xmlInitParser();
-    lp_conf_post_config(pconf, ptemp, s);
+    if (lp_conf_post_config(pconf, ptemp, s) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
     lp_locations_find(pconf, ptemp, s);
     lp_document_prerender(pconf, s);
     return lp_nonce_cache_post_config(pconf, ptemp, s);
@@ -153,6 +154,8 @@ static void lp_register_hooks(apr_pool_t *p)
                         APR_HOOK_MIDDLE);
     ap_hook_translate_name(lp_translate_name, NULL, NULL, APR_HOOK_LAST);
     ap_hook_map_to_storage(lp_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_header_parser(lp_redact_request_line, NULL, NULL,
+                          APR_HOOK_MIDDLE);
     ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(lp_handler_wizard, NULL, NULL, APR_HOOK_MIDDLE);

@@ -2,8 +2,9 @@
 # `make -f Makefile.apxs demo`: a self-contained Apache on 127.0.0.1:8080
 # serving the provisioning flow from a fresh SQLite database (demo accounts
 # from conf/demo-data.sql, fresh tokens), with dave's token shown as a QR
-# code in the terminal.  Everything lives in build/demo; the system's
-# /etc/apache2 is not touched.  Ctrl-C (or `make -f Makefile.apxs
+# code in the terminal.  Everything lives in build/demo (the database in a
+# directory of /var/tmp when Apache's user cannot reach build/demo, as in a
+# clone under /root); the system's /etc/apache2 is not touched.  Ctrl-C (or `make -f Makefile.apxs
 # demo-stop`) stops it.  DEMO_HOST=<this machine's LAN address> lets a phone
 # on the same network scan the QR code; DEMO_PORT changes the port.
 set -e
@@ -22,6 +23,12 @@ stop)
     exit 0 ;;
 esac
 
+# a database directory left in /var/tmp by the previous run
+if [ -f "$root/run/data-dir" ]; then
+    old=$(cat "$root/run/data-dir")
+    case "$old" in /var/tmp/linphone-demo.*) rm -rf "$old" ;; esac
+fi
+
 sh "$top/conf/install-deps.sh" apache2 apache2-dev libapr1-dev libaprutil1-dev \
     libaprutil1-dbd-sqlite3 libxml2-dev libssl-dev libqrencode-dev libpng-dev \
     pkg-config sqlite3 curl qrencode
@@ -29,10 +36,26 @@ make -s -C "$top" -f Makefile.apxs >/dev/null
 
 rm -rf "$root"
 mkdir -p "$root/db" "$root/logs" "$root/run"
-db="$root/db/demo.sqlite"
+db_dir="$root/db"
+run_user=""
+if [ "$(id -u)" -eq 0 ] && id www-data >/dev/null 2>&1; then
+    # children run as www-data: SQLite writes the file and its journal
+    # beside it, so www-data must reach and write the directory
+    run_user=www-data
+    chown www-data:www-data "$root/db"
+    if ! runuser -u www-data -- test -w "$root/db" -a -x "$root/db"; then
+        # a private clone (/root/...): keep the database where it can
+        rmdir "$root/db"
+        db_dir=$(mktemp -d /var/tmp/linphone-demo.XXXXXX)
+        chown www-data:www-data "$db_dir"
+        echo "$db_dir" > "$root/run/data-dir"
+        echo "demo: $top is private to root; the database is in $db_dir"
+    fi
+fi
+db="$db_dir/demo.sqlite"
 token() { tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24; }
 t_alice=$(token); t_bob=$(token); t_carol=$(token); t_dave=$(token)
-t_auth=$(token)
+t_auth=$(token); t_check=$(token)
 now=$(date -u '+%Y-%m-%d %H:%M:%S')
 {
     cat "$top/conf/schema/sqlite3.sql" "$top/conf/demo-data.sql"
@@ -40,14 +63,13 @@ now=$(date -u '+%Y-%m-%d %H:%M:%S')
       (1, '$t_alice', 0, '$now', '$now'), (2, '$t_bob', 0, '$now', '$now'),
       (3, '$t_carol', 0, '$now', '$now'), (4, '$t_dave', 0, '$now', '$now');"
     echo "INSERT INTO auth_tokens (account_id, token, created_at, updated_at) VALUES
-      (1, '$t_auth', '$now', '$now');"
+      (1, '$t_auth', '$now', '$now'), (2, '$t_check', '$now', '$now');"
 } | sqlite3 "$db" >/dev/null
 
 moddir=$(apxs -q LIBEXECDIR)
 user_lines=""
-if [ "$(id -u)" -eq 0 ]; then
-    # children run as www-data: SQLite writes the file and its WAL beside it
-    chown -R www-data:www-data "$root/db"
+if [ -n "$run_user" ]; then
+    chown -R www-data:www-data "$db_dir"
     user_lines="User www-data
 Group www-data"
 fi
@@ -103,9 +125,20 @@ until curl -s -o /dev/null "$base" 2>/dev/null; do
     fi
     sleep 0.2
 done
+# one token through the running server (bob's own auth token): the
+# database must be readable and writable by the children
+check=$(curl -s -o /dev/null -w '%{http_code}' "$base/auth_token/$t_check" || true)
+if [ "$check" != 200 ]; then
+    echo "demo: self-check failed: a token request answered ${check:-nothing}," \
+         "not 200; see $root/logs/error.log:" >&2
+    tail -5 "$root/logs/error.log" >&2 2>/dev/null
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null
+    exit 1
+fi
+echo "demo: self-check passed (a token request answered 200)"
 cat <<MSG
 
-mod_linphone_provisioning demo on http://$host:$port  (database: $db)
+mod_linphone_provisioning demo on http://$host:$port  (ready; database: $db)
 
   The base document (no account):
     curl -H 'x-linphone-provisioning: 1' $base

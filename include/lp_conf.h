@@ -95,6 +95,7 @@ void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv);
 const char *lp_set_rc(cmd_parms *cmd, void *dc, const char *path);
 const char *lp_set_minutes(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_seconds(cmd_parms *cmd, void *dc, const char *arg);
+const char *lp_set_nonce_lifetime(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_server_flag(cmd_parms *cmd, void *dc, int on);
 const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg);
 const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg);
@@ -114,7 +115,8 @@ int lp_api_key_enabled(request_rec *r);
  *  LinphoneProvisioningRealm, else the account's domain. */
 const char *lp_realm(request_rec *r, const char *domain);
 
-/* post_config: finds our handlers' locations and pre-renders base docs. */
+/* post_config: applies defaults and refuses settings that cannot work
+ * (logged; returns HTTP_INTERNAL_SERVER_ERROR). */
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
 #endif

@@ -48,4 +48,15 @@ const char *lp_provisioning_url(request_rec *r, const char *location);
  */
 const char *lp_wizard_provisioning_url(request_rec *r, const char *wizard);
 
+/** 1 when some section of some server (<Location>, <Directory>, server
+ *  level) sets AuthType `type`; .htaccess files are not seen. */
+int lp_auth_type_used(apr_pool_t *ptemp, server_rec *s, const char *type);
+
+/* The request line with its token masked, for LogFormat's %{...}e. */
+#define LP_REQUEST_VAR "LINPHONE_REQUEST"
+#define LP_MASK "****"
+/** header_parser: sets LP_REQUEST_VAR for requests our handlers will
+ *  answer, so that their 400, 404 and 405 answers have it too. */
+int lp_redact_request_line(request_rec *r);
+
 #endif

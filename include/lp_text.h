@@ -55,8 +55,10 @@ const char *lp_sip_quote(apr_pool_t *p, const char *display);
 const char *lp_reg_identity(apr_pool_t *p, const char *display,
                             const char *username, const char *domain);
 
-/** At most `max` bytes of `s`, cut on a UTF-8 character boundary. */
-const char *lp_utf8_prefix(apr_pool_t *p, const char *s, apr_size_t max);
+/** Valid UTF-8 of at most `max_chars` characters: each byte that does not
+ *  start a valid sequence becomes U+FFFD, and the text is cut on a
+ *  character boundary. */
+const char *lp_utf8_clean(apr_pool_t *p, const char *s, apr_size_t max_chars);
 
 /** "YYYY-MM-DD HH:MM:SS" in UTC. */
 const char *lp_time_format(apr_pool_t *p, apr_time_t t);

@@ -4,6 +4,7 @@
 #include "lp_additions.h"
 #include "lp_conf.h"
 #include "lp_doc.h"
+#include "lp_location.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -249,6 +250,21 @@ static const char *account_var(ap_expr_eval_ctx_t *ctx, const void *name)
     return ctx->r ? apr_table_get(ctx->r->subprocess_env, name) : NULL;
 }
 
+/* {provisioning URL}/me of the request's location: the URL a client keeps
+ * fetching with its credentials (honours the BaseURL and a prefix). */
+static const char *me_url_var(ap_expr_eval_ctx_t *ctx, const void *data)
+{
+    const char *location;
+
+    if (!ctx->r)
+        return NULL;
+    location = lp_location_of(ctx->r, LP_HANDLER_PROVISIONING);
+    return location ? apr_pstrcat(ctx->r->pool,
+                                  lp_provisioning_url(ctx->r, location),
+                                  "/me", NULL)
+                    : NULL;
+}
+
 int lp_additions_expr_lookup(ap_expr_lookup_parms *parms)
 {
     static const char *const names[] = {
@@ -260,6 +276,11 @@ int lp_additions_expr_lookup(ap_expr_lookup_parms *parms)
     if (parms->type != AP_EXPR_FUNC_VAR
         || strncmp(parms->name, VAR_PREFIX, strlen(VAR_PREFIX)))
         return DECLINED;
+    if (!strcmp(parms->name, "LINPHONE_ME_URL")) {
+        *parms->func = (const void *)me_url_var;
+        *parms->data = parms->name;
+        return OK;
+    }
     for (i = 0; names[i]; i++)
         if (!strcmp(parms->name, names[i])) {
             *parms->func = (const void *)account_var;
@@ -269,6 +290,7 @@ int lp_additions_expr_lookup(ap_expr_lookup_parms *parms)
     *parms->err = apr_psprintf(parms->ptemp, "unknown variable %s (known: "
                                "LINPHONE_USERNAME, LINPHONE_DOMAIN, "
                                "LINPHONE_DISPLAY_NAME, LINPHONE_REALM, "
-                               "LINPHONE_ACCOUNT_ID)", parms->name);
+                               "LINPHONE_ACCOUNT_ID, LINPHONE_ME_URL)",
+                               parms->name);
     return !OK;
 }

@@ -8,6 +8,8 @@
 #include "lp_crypto.h"
 #include "lp_additions.h"
 #include "lp_space.h"
+#include "lp_location.h"
+#include "lp_auth.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -196,6 +198,17 @@ const char *lp_set_seconds(cmd_parms *cmd, void *dc, const char *arg)
     return set_int(cmd, arg, 86400, "seconds");
 }
 
+const char *lp_set_nonce_lifetime(cmd_parms *cmd, void *dc, const char *arg)
+{
+    /* 0 would make every nonce stale on arrival: digest could never pass */
+    if (!strcmp(arg, "0"))
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": 0 makes every "
+                           "nonce stale at once, so digest authentication "
+                           "never succeeds: give 1 to 86400 seconds "
+                           "(default 300)", NULL);
+    return set_int(cmd, arg, 86400, "seconds");
+}
+
 const char *lp_set_server_flag(cmd_parms *cmd, void *dc, int on)
 {
     *FIELD(cmd_conf(cmd), cmd, int) = on;
@@ -220,9 +233,10 @@ const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-/* An absolute http(s) URL, returned without its trailing slashes. */
+/* An absolute http(s) URL, returned without its trailing slashes.  A query
+ * only where the URL is used whole (a base gets paths appended). */
 static const char *absolute_url(cmd_parms *cmd, const char *arg,
-                                const char **out)
+                                int query_ok, const char **out)
 {
     apr_uri_t uri;
     char *u;
@@ -230,9 +244,12 @@ static const char *absolute_url(cmd_parms *cmd, const char *arg,
 
     if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.scheme
         || (strcasecmp(uri.scheme, "http") && strcasecmp(uri.scheme, "https"))
-        || !uri.hostname || !*uri.hostname || uri.query || uri.fragment)
+        || !uri.hostname || !*uri.hostname || uri.fragment)
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
                            "' is not an absolute http or https URL", NULL);
+    if (uri.query && !query_ok)
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' has a query string: a base URL cannot", NULL);
     for (n = 0; arg[n]; n++)
         if (apr_iscntrl(arg[n]) || arg[n] == ' ')
             return apr_pstrcat(cmd->pool, cmd->cmd->name,
@@ -256,14 +273,14 @@ const char *lp_set_vcard_url(cmd_parms *cmd, void *dc, const char *arg)
     c->vcard_url = NULL;
     if (c->vcard_none)
         return NULL;
-    err = absolute_url(cmd, arg, &checked);
+    err = absolute_url(cmd, arg, 1, &checked);
     c->vcard_url = arg;                   /* used exactly as written */
     return err;
 }
 
 const char *lp_set_base_url(cmd_parms *cmd, void *dc, const char *arg)
 {
-    return absolute_url(cmd, arg, &cmd_conf(cmd)->base_url);
+    return absolute_url(cmd, arg, 0, &cmd_conf(cmd)->base_url);
 }
 
 const char *lp_set_digest_algorithms(cmd_parms *cmd, void *dc,
@@ -333,6 +350,8 @@ const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
 
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
+    server_rec *main_server = s;
+
     /* merged records exist now: give unset values their defaults once, so
      * request code reads plain values */
     for (; s; s = s->next) {
@@ -358,6 +377,29 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             c->spaces_cache = DEFAULT_SPACES_CACHE;
         if (c->nonce_lifetime == LP_UNSET)
             c->nonce_lifetime = DEFAULT_NONCE_LIFETIME;
+        /* a reset would store an HA1 that digest never challenges for:
+         * the account could not authenticate again */
+        if (!(c->digest_algorithms
+              & (strcmp(c->password_algorithm, "MD5") ? LP_ALG_SHA256
+                                                      : LP_ALG_MD5))) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0004)
+                         "LinphoneProvisioningPasswordAlgorithm %s is not "
+                         "among LinphoneDigestAlgorithms: add it there, or "
+                         "choose one of them", c->password_algorithm);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    /* the default nonce cache needs mod_socache_shmcb; without it every
+     * digest request would fail with 503 */
+    if (!lp_server_conf_get(main_server)->nonce_cache
+        && !ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb",
+                               AP_SOCACHE_PROVIDER_VERSION)
+        && lp_auth_type_used(ptemp, main_server, LP_AUTH_TYPE)) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, main_server, LPLOGNO(0005)
+                     "AuthType Linphone needs a nonce cache: load "
+                     "mod_socache_shmcb (a2enmod socache_shmcb), or set "
+                     "LinphoneDigestNonceCache to a loaded socache provider");
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
 }

@@ -87,7 +87,8 @@ static int finish_and_send(request_rec *r, xmlDocPtr doc,
     if (!part.iov_base) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0201)
                       "cannot serialise the provisioning document");
-        return HTTP_INTERNAL_SERVER_ERROR;
+        return lp_respond_error(r, HTTP_INTERNAL_SERVER_ERROR,
+                                "Cannot build the provisioning document");
     }
     part.iov_len = len;
     return lp_respond_body(r, CONTENT_TYPE, account != NULL, &part, 1);

@@ -18,7 +18,8 @@
 APLOG_USE_MODULE(linphone_provisioning);
 
 #define PROVISIONING_HEADER "x-linphone-provisioning"
-/* FlexiAPI's provisioning_tokens.user_agent is varchar(255) */
+/* FlexiAPI's provisioning_tokens.user_agent is varchar(255): characters on
+ * PostgreSQL and MariaDB, which also refuse invalid UTF-8 */
 #define USER_AGENT_MAX 255
 
 int lp_space_missing(request_rec *r, int *status)
@@ -54,7 +55,7 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
     cl->reset_password = lp_query_has(r->pool, r->args, "reset_password");
     cl->algorithm = sc->password_algorithm;
     cl->ip = r->useragent_ip;
-    cl->user_agent = ua ? lp_utf8_prefix(r->pool, ua, USER_AGENT_MAX) : NULL;
+    cl->user_agent = ua ? lp_utf8_clean(r->pool, ua, USER_AGENT_MAX) : NULL;
 }
 
 int lp_respond_store(request_rec *r, lp_store_status st)

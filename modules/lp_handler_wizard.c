@@ -69,7 +69,8 @@ int lp_handler_wizard(request_rec *r)
     body.iov_base = apr_psprintf(r->pool, page, url, url);
     body.iov_len = strlen(body.iov_base);
     apr_table_setn(r->headers_out, "Content-Security-Policy",
-                   "default-src 'none'; style-src 'unsafe-inline'");
+                   "default-src 'none'; style-src 'unsafe-inline'; "
+                   "frame-ancestors 'none'");
     /* the page's URL holds the token: keep it out of the download site's
      * logs */
     apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");

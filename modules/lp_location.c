@@ -7,6 +7,7 @@
  * (a constant string in practice) and keep the paths naming our handlers.
  */
 #include "lp_location.h"
+#include "lp_text.h"
 
 #include "http_core.h"
 #include "http_log.h"
@@ -14,18 +15,15 @@
 #include "apr_strings.h"
 #include <string.h>
 
-/* SetHandler is an ap_expr, and ap_expr evaluates against a request: a
- * blank one stands in for it (a constant string touches none of it). */
-static const char *set_handler(apr_pool_t *ptemp, server_rec *s,
-                               ap_conf_vector_t *section,
-                               const core_dir_config *d)
+/* A blank request on one section's configuration, for reading at startup
+ * what httpd only tells a request (SetHandler's ap_expr, AuthType). */
+static request_rec *section_request(apr_pool_t *ptemp, server_rec *s,
+                                    ap_conf_vector_t *section,
+                                    const char *uri)
 {
     request_rec *r;
     conn_rec *c;
-    const char *err = NULL, *result;
 
-    if (!d->expr_handler)
-        return d->handler;
     c = apr_pcalloc(ptemp, sizeof *c);
     c->pool = ptemp;
     c->base_server = s;
@@ -41,9 +39,57 @@ static const char *set_handler(apr_pool_t *ptemp, server_rec *s,
     r->subprocess_env = apr_table_make(ptemp, 1);
     r->notes = apr_table_make(ptemp, 1);
     r->method = "GET";
-    r->uri = r->unparsed_uri = d->d;
-    result = ap_expr_str_exec(r, d->expr_handler, &err);
+    r->uri = r->unparsed_uri = (char *)uri;
+    return r;
+}
+
+/* SetHandler is an ap_expr: a constant string touches nothing of the blank
+ * request it evaluates against. */
+static const char *set_handler(apr_pool_t *ptemp, server_rec *s,
+                               ap_conf_vector_t *section,
+                               const core_dir_config *d)
+{
+    const char *err = NULL, *result;
+
+    if (!d->expr_handler)
+        return d->handler;
+    result = ap_expr_str_exec(section_request(ptemp, s, section, d->d),
+                              d->expr_handler, &err);
     return err ? NULL : result;
+}
+
+static int section_uses(apr_pool_t *ptemp, server_rec *s,
+                        ap_conf_vector_t *section, const char *type)
+{
+    module *authn = ap_find_linked_module("mod_authn_core.c");
+    const char *t;
+
+    /* a section read before LoadModule authn_core has no record of it */
+    if (!authn || !section || !ap_get_module_config(section, authn))
+        return 0;
+    t = ap_auth_type(section_request(ptemp, s, section, "/"));
+    return t && !strcasecmp(t, type);
+}
+
+int lp_auth_type_used(apr_pool_t *ptemp, server_rec *s, const char *type)
+{
+    for (; s; s = s->next) {
+        core_server_config *core = ap_get_core_module_config(s->module_config);
+        apr_array_header_t *lists[2];
+        int l, i;
+
+        if (section_uses(ptemp, s, s->lookup_defaults, type))
+            return 1;
+        lists[0] = core->sec_url;
+        lists[1] = core->sec_dir;
+        for (l = 0; l < 2; l++)
+            for (i = 0; i < lists[l]->nelts; i++)
+                if (section_uses(ptemp, s,
+                                 ((ap_conf_vector_t **)lists[l]->elts)[i],
+                                 type))
+                    return 1;
+    }
+    return 0;
 }
 
 void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
@@ -147,9 +193,12 @@ const char *lp_base_url(request_rec *r, const char *location)
     if (c->base_url)
         return c->base_url;
     slash = strrchr(location, '/');
+    /* a location path is decoded (the <LocationMatch> fallback takes it
+     * from the request): escape it again for a URL */
     return ap_construct_url(r->pool,
-                            slash ? apr_pstrmemdup(r->pool, location,
-                                                   (apr_size_t)(slash - location))
+                            slash ? ap_escape_uri(r->pool,
+                                        apr_pstrmemdup(r->pool, location,
+                                            (apr_size_t)(slash - location)))
                                   : "",
                             r);
 }
@@ -158,8 +207,8 @@ const char *lp_provisioning_url(request_rec *r, const char *location)
 {
     const char *slash = strrchr(location, '/');
 
-    return apr_pstrcat(r->pool, lp_base_url(r, location), slash ? slash : "",
-                       NULL);
+    return apr_pstrcat(r->pool, lp_base_url(r, location),
+                       slash ? ap_escape_uri(r->pool, slash) : "", NULL);
 }
 
 /* Length of the parent of a location path ("/sip/wizard" -> "/sip"). */
@@ -192,4 +241,52 @@ const char *lp_wizard_provisioning_url(request_rec *r, const char *wizard)
         first = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, wizard, n),
                             "/provisioning", NULL);
     return lp_provisioning_url(r, sibling ? sibling : first);
+}
+
+/* The part of the path after an URL space's location, tokens masked. */
+static const char *redacted_rest(request_rec *r, const char *handler,
+                                 const char *rest)
+{
+    lp_route route = lp_route_parse(r->pool, rest);
+
+    if (!*rest || !strcmp(rest, "/"))
+        return rest;
+    if (!strcmp(handler, LP_HANDLER_WIZARD))
+        return "/" LP_MASK;
+    switch (route.kind) {
+    case LP_ROUTE_BASE:
+    case LP_ROUTE_ME:
+        return rest;
+    case LP_ROUTE_AUTH_TOKEN:
+        return "/auth_token/" LP_MASK;
+    case LP_ROUTE_QRCODE:
+        return "/qrcode/" LP_MASK;
+    default:         /* a token, or something that may hold one */
+        return "/" LP_MASK;
+    }
+}
+
+int lp_redact_request_line(request_rec *r)
+{
+    core_dir_config *d = ap_get_core_module_config(r->per_dir_config);
+    const char *handler = NULL, *location, *err = NULL;
+
+    if (r->main || apr_table_get(r->subprocess_env, LP_REQUEST_VAR))
+        return DECLINED;
+    if (d->expr_handler)
+        handler = ap_expr_str_exec(r, d->expr_handler, &err);
+    if (err || !handler || (strcmp(handler, LP_HANDLER_PROVISIONING)
+                            && strcmp(handler, LP_HANDLER_WIZARD)))
+        return DECLINED;
+    location = lp_location_of(r, handler);
+    apr_table_setn(r->subprocess_env, LP_REQUEST_VAR,
+                   apr_pstrcat(r->pool, r->method, " ",
+                               location ? ap_escape_uri(r->pool, location)
+                                        : "",
+                               location ? redacted_rest(r, handler,
+                                              r->uri + strlen(location))
+                                        : "/" LP_MASK,
+                               r->args ? "?" : "", r->args ? r->args : "",
+                               " ", r->protocol, NULL));
+    return DECLINED;
 }

@@ -169,17 +169,65 @@ const char *lp_reg_identity(apr_pool_t *p, const char *display,
     return apr_pstrcat(p, lp_sip_quote(p, display), " ", uri, NULL);
 }
 
-const char *lp_utf8_prefix(apr_pool_t *p, const char *s, apr_size_t max)
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF), or 0 when it is not one. */
+static apr_size_t utf8_len(const unsigned char *s)
 {
-    apr_size_t n = strlen(s);
+    unsigned char c = s[0];
+    apr_size_t n, i;
+    unsigned char lo = 0x80, hi = 0xBF;
 
-    if (n <= max)
-        return s;
-    n = max;
-    /* back off continuation bytes so the cut lands before a lead byte */
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return apr_pstrmemdup(p, s, n);
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    }
+    else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    }
+    else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+const char *lp_utf8_clean(apr_pool_t *p, const char *s, apr_size_t max_chars)
+{
+    const unsigned char *in = (const unsigned char *)s;
+    /* an invalid byte (1) becomes U+FFFD (3): at most three times longer */
+    char *out = apr_palloc(p, 3 * strlen(s) + 1), *w = out;
+    apr_size_t chars;
+
+    for (chars = 0; *in && chars < max_chars; chars++) {
+        apr_size_t n = utf8_len(in);
+
+        if (n) {
+            memcpy(w, in, n);
+            w += n;
+            in += n;
+        }
+        else {
+            memcpy(w, "\xEF\xBF\xBD", 3);
+            w += 3;
+            in++;
+        }
+    }
+    *w = '\0';
+    return out;
 }
 
 const char *lp_time_format(apr_pool_t *p, apr_time_t t)

@@ -3,13 +3,14 @@
  * below the handler's location, then optionally `?` and its query string.
  * Covers lp_route_parse (token extraction), lp_query_has (the
  * reset_password flag), lp_percent_decode (on an exact-size buffer without
- * a terminator) and lp_utf8_prefix (the User-Agent cut to 255 bytes).
+ * a terminator) and lp_utf8_clean (the User-Agent as stored: valid UTF-8,
+ * at most 255 characters).
  *
  * Properties: a routed token is 1..255 characters of [A-Za-z0-9._~-] and
  * is the rest of the path; lp_query_has agrees with a straightforward
  * reference; percent-decoding agrees with a reference decoder and undoes a
- * full percent-encoding; the UTF-8 cut is a prefix, within the limit, and
- * keeps valid UTF-8 valid.
+ * full percent-encoding; the cleaned User-Agent is valid UTF-8 within the
+ * limit, cleaning it again changes nothing, and ASCII is only cut.
  */
 #include "fuzz.h"
 #include "lp_text.h"
@@ -128,19 +129,22 @@ static void check_decode(apr_pool_t *p, const uint8_t *data, size_t size)
     }
 }
 
-static void check_prefix(apr_pool_t *p, const char *s, size_t max)
+static void check_clean(apr_pool_t *p, const char *s, size_t max)
 {
-    const char *cut = lp_utf8_prefix(p, s, max);
-    size_t n = strlen(cut);
+    const char *clean = lp_utf8_clean(p, s, max);
+    int chars;
+    size_t i;
 
-    FUZZ_ASSERT(n <= max);
-    FUZZ_ASSERT(!strncmp(cut, s, n));
-    if (xmlCheckUTF8((const xmlChar *)s))
-        FUZZ_ASSERT(xmlCheckUTF8((const xmlChar *)cut));
-    if (strlen(s) > max) {
-        /* as long as possible: the next byte would start a character */
-        FUZZ_ASSERT(((unsigned char)s[n] & 0xC0) != 0x80 || n == 0);
-    }
+    FUZZ_ASSERT(xmlCheckUTF8((const xmlChar *)clean));
+    chars = xmlUTF8Strlen((const xmlChar *)clean);
+    FUZZ_ASSERT(chars >= 0 && (size_t)chars <= max);
+    /* what it lets through is kept as is */
+    FUZZ_ASSERT(!strcmp(lp_utf8_clean(p, clean, max), clean));
+    for (i = 0; s[i] && !(s[i] & 0x80); i++)
+        ;
+    if (!s[i])              /* ASCII: a prefix, the whole when it fits */
+        FUZZ_ASSERT(strlen(clean) == (i < max ? i : max)
+                    && !strncmp(clean, s, strlen(clean)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -162,8 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_ASSERT(!lp_query_has(p, NULL, "reset_password"));
     check_decode(p, data, size);
-    check_prefix(p, s, size ? data[0] : 0);
-    check_prefix(p, s, 255);
+    check_clean(p, s, size ? data[0] : 0);
+    check_clean(p, s, 255);
     fuzz_end(p);
     return 0;
 }

@@ -65,11 +65,37 @@ int main(void)
     is(lp_reg_identity(p, "", "u", "d"), "<sip:u@d>", "empty display name");
     is(lp_reg_identity(p, "Al", "u", "d"), "\"Al\" <sip:u@d>", "display name");
 
-    is(lp_utf8_prefix(p, "short", 255), "short", "short string unchanged");
-    is(lp_utf8_prefix(p, "ab\xc3\xa9", 3), "ab", "cut before a split char");
-    is(lp_utf8_prefix(p, "ab\xc3\xa9", 4), "ab\xc3\xa9", "exact fit");
-    is(lp_utf8_prefix(p, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 7),
-       "\xf0\x9f\x98\x80", "4-byte char not split");
+    is(lp_utf8_clean(p, "short", 255), "short", "short string unchanged");
+    is(lp_utf8_clean(p, "ab\xc3\xa9", 2), "ab", "cut before a character");
+    is(lp_utf8_clean(p, "ab\xc3\xa9", 3), "ab\xc3\xa9", "exact fit");
+    is(lp_utf8_clean(p, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 1),
+       "\xf0\x9f\x98\x80", "4-byte character not split");
+    is(lp_utf8_clean(p, "Linphone/5.1 (\xc3\xa9)", 255),
+       "Linphone/5.1 (\xc3\xa9)", "valid UTF-8 unchanged");
+    is(lp_utf8_clean(p, "T\xe9l\xe9phone de Ren\xe9", 255),
+       "T\xef\xbf\xbdl\xef\xbf\xbdphone de Ren\xef\xbf\xbd",
+       "Latin-1 bytes become U+FFFD");
+    is(lp_utf8_clean(p, "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 255),
+       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+       "overlong, surrogate and beyond U+10FFFF refused byte by byte");
+    is(lp_utf8_clean(p, "a\xe2\x82", 255), "a\xef\xbf\xbd\xef\xbf\xbd",
+       "truncated sequence at the end");
+    is(lp_utf8_clean(p, "\xf0\x9f\x98\x80\xc3\xa9z", 2),
+       "\xf0\x9f\x98\x80\xc3\xa9", "cut counts characters, not bytes");
+    is(lp_utf8_clean(p, "ab\xff", 3), "ab\xef\xbf\xbd",
+       "a replacement counts as one character");
+    {
+        char many[601];
+
+        for (i = 0; i < 300; i++) {
+            many[2 * i] = '\xc3';
+            many[2 * i + 1] = '\xa9';
+        }
+        many[600] = '\0';
+        ok(strlen(lp_utf8_clean(p, many, 255)) == 510,
+           "300 two-byte characters cut to 255 characters");
+    }
 
     ok(lp_time_parse("2026-11-29 14:05:09", &t) == 0, "timestamp parses");
     is(lp_time_format(p, t), "2026-11-29 14:05:09", "round trip");

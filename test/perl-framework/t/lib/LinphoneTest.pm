@@ -36,6 +36,7 @@ our @EXPORT = qw(
     fetch_account fetch_passwords fetch_provisioning_token fetch_auth_token
     parse_doc doc_sections doc_entry doc_entries section_entries all_entries
     hget hrequest status_is is_4xx is_plain_error lp_header loopback_ip
+    remember_secret secrets_file
 );
 
 use constant LP_NS => 'http://www.linphone.org/xsds/lpconfig.xsd';
@@ -46,6 +47,20 @@ $Apache::TestRequest::RedirectOK = 0;
 
 # The header a liblinphone >= 5.3 client sends.
 sub lp_header { ('x-linphone-provisioning' => 'true') }
+
+# --- secrets: what must never reach the error log (zz_errorlog.t) ---------
+# Every token, key, password, HA1 and user agent the suite creates or sends
+# is appended, hex-encoded, to t/logs/secrets; short values (common words,
+# numbers) are left out, they would match by chance.
+sub secrets_file { Apache::Test::vars('t_logs') . '/secrets' }
+
+sub remember_secret {
+    my @values = grep { defined && length >= 8 } @_;
+    return unless @values;
+    open my $fh, '>>', secrets_file() or return;
+    print $fh unpack('H*', $_), "\n" for @values;
+    close $fh;
+}
 
 # --- the database of this pass ----------------------------------------------
 
@@ -142,7 +157,9 @@ sub utf8 { Encode::encode('UTF-8', shift) }
 sub ha1 {
     my($algo, $user, $realm, $pass) = @_;
     my $s = "$user:$realm:$pass";
-    return $algo eq 'MD5' ? Digest::MD5::md5_hex($s) : Digest::SHA::sha256_hex($s);
+    my $h = $algo eq 'MD5' ? Digest::MD5::md5_hex($s) : Digest::SHA::sha256_hex($s);
+    remember_secret($pass, $h);
+    return $h;
 }
 
 # create_account(username, domain, display_name,
@@ -163,6 +180,7 @@ sub create_account {
 
 sub create_password {
     my($account_id, $hash, $algo, %o) = @_;
+    remember_secret($hash);
     dbh($o{db})->do('INSERT INTO passwords (account_id, password, algorithm)'
                     . ' VALUES (?, ?, ?)', undef, $account_id, $hash, $algo);
 }
@@ -173,6 +191,7 @@ sub create_provisioning_token {
     my($account_id, $token, $used, $created_at, %o) = @_;
     $token      = random_token() unless defined $token;
     $created_at = utc_ts()       unless defined $created_at;
+    remember_secret($token);
     dbh($o{db})->do('INSERT INTO provisioning_tokens (account_id, token, used,'
                     . ' created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
                     undef, $account_id, $token, $used ? 1 : 0,
@@ -185,6 +204,7 @@ sub create_auth_token {
     my($account_id, $token, $created_at, %o) = @_;
     $token      = random_token() unless defined $token;
     $created_at = utc_ts()       unless defined $created_at;
+    remember_secret($token);
     dbh($o{db})->do('INSERT INTO auth_tokens (account_id, token, created_at,'
                     . ' updated_at) VALUES (?, ?, ?, ?)',
                     undef, $account_id, $token, $created_at, $created_at);
@@ -232,14 +252,23 @@ sub fetch_auth_token {
 
 # hget($path, %headers): GET through Apache::TestRequest (current module /
 # vhost), never following redirects.
+# Header values that are secrets, remembered as they are sent.
+my %secret_header = map { $_ => 1 } qw(user-agent x-api-key cookie authorization);
+sub _remember_headers {
+    my %h = @_;
+    remember_secret(map { $h{$_} } grep { $secret_header{lc $_} } keys %h);
+}
+
 sub hget {
     my($path, @headers) = @_;
+    _remember_headers(@headers);
     return Apache::TestRequest::GET($path, @headers);
 }
 
 # hrequest($method, $path, %headers): any method (DELETE, PATCH, ...).
 sub hrequest {
     my($method, $path, @headers) = @_;
+    _remember_headers(@headers);
     my $url = Apache::TestRequest::resolve_url($path);
     return Apache::TestRequest::user_agent()->request(
         HTTP::Request->new($method => $url, [@headers]));
@@ -297,6 +326,10 @@ sub is_plain_error {
 sub parse_doc {
     my $res = shift;
     my $doc = eval { XML::LibXML->load_xml(string => $res->content) };
+    # what the server hands out: HA1s and clear passwords
+    remember_secret(map { $_->textContent }
+                    grep { ($_->getAttribute('name') // '') =~ /^(?:ha1|passwd)$/ }
+                    all_entries($doc)) if $doc;
     return $doc;
 }
 

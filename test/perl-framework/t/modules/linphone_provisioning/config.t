@@ -1,5 +1,5 @@
 # Bad directive values are refused at startup, with a message naming the
-# directive.  Each case starts a separate httpd (-X) on a throwaway
+# directive (or the fix).  Each case starts a separate httpd (-X) on a throwaway
 # configuration; a good configuration must start (positive control).
 use strict;
 use warnings FATAL => 'all';
@@ -39,13 +39,33 @@ my @bad = (
     'LinphoneDigestNonceCache nosuchprovider',
     'LinphoneDigestSecret /nonexistent/secret',
     'LinphoneAuthAPIKey sometimes',
+    'LinphoneDigestNonceLifetime 0',
+    'LinphoneProvisioningBaseURL https://sip.example.org/?x=1',
+    "LinphoneProvisioningPasswordAlgorithm MD5\nLinphoneDigestAlgorithms SHA-256",
 );
-
-plan tests => 1 + 2 * @bad;
 
 my $cfg     = Apache::Test::config();
 my $httpd   = Apache::Test::vars('httpd');
 my $modules = $cfg->apxs('LIBEXECDIR');
+
+# Refused although each directive alone is valid: [lines, what the message
+# must say].
+my $authn = "LoadModule authn_core_module $modules/mod_authn_core.so\n"
+          . "<Location /provisioning/me>\n    AuthType Linphone\n</Location>";
+my $shmcb = "LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so";
+my @bad_together = (
+    [$authn, qr/AuthType Linphone.*mod_socache_shmcb.*LinphoneDigestNonceCache/],
+);
+
+# Good configurations that must start.
+my @good = (
+    'LinphoneProvisioningVcardListURL "https://vcard.example/list?x=1&y=2"',
+    "$authn\n$shmcb",
+    "LinphoneProvisioningPasswordAlgorithm MD5\nLinphoneDigestAlgorithms MD5",
+);
+
+plan tests => 1 + 2 * @bad + 2 * @bad_together + @good;
+
 my $t_dir   = Apache::Test::vars('t_dir');
 my $so      = Apache::Test::vars('top_dir') . '/../../.libs/mod_linphone_provisioning.so';
 
@@ -120,4 +140,16 @@ for my $line (@bad) {
         or diag("status $status\n$out");
     like($out, qr/\Q$directive\E/, "... the message names $directive")
         or diag($out);
+}
+for my $case (@bad_together) {
+    my($lines, $says) = @$case;
+    ($status, $out) = start_httpd($lines);
+    ok($status ne 'running' && $status != 0, "refused: $lines")
+        or diag("status $status\n$out");
+    like($out, $says, '... the message names the directive and the fix')
+        or diag($out);
+}
+for my $lines (@good) {
+    ($status, $out) = start_httpd($lines);
+    is($status, 'running', "starts: $lines") or diag($out);
 }

@@ -24,7 +24,7 @@ my @hostile = ('/wizard', '/wizard/', '/wizard/a/b', '/wizard/me/',
 
 plan tests => 27 + 2 * @hostile;
 
-my $CSP = "default-src 'none'; style-src 'unsafe-inline'";
+my $CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 my $domain = 'example.org';
 
 # href of the page's main link (parsed: entities decoded), or undef.
