@@ -22,9 +22,9 @@ linphone_account *lp_auth_account(request_rec *r);
 
 /**
  * With LinphoneProvisioningSpaces On, the domain whose accounts the
- * request's space serves ("" for a row without one), else NULL.  *status
- * is OK, or the refusal when the host has no space (404) or the database
- * failed (503).
+ * request's space serves, else NULL.  *status is OK, or the refusal: the
+ * host has no space (404), its space has no domain and serves no account
+ * (403), or the database failed (503).
  */
 const char *lp_auth_space_domain(request_rec *r, int *status);
 

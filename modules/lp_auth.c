@@ -63,9 +63,11 @@ const char *lp_auth_space_domain(request_rec *r, int *status)
     const lp_space *space = lp_space_of(r, &missing, &failed);
 
     *status = failed ? HTTP_SERVICE_UNAVAILABLE
-              : missing ? HTTP_NOT_FOUND : OK;
-    /* a row without a domain serves no account */
-    return space ? (space->domain ? space->domain : "") : NULL;
+              : missing ? HTTP_NOT_FOUND
+              /* a row without a domain serves no account */
+              : space && (!space->domain || !*space->domain) ? HTTP_FORBIDDEN
+              : OK;
+    return space ? space->domain : NULL;
 }
 
 /* The refusal of an account authenticated on this request: blocked, or of
@@ -269,7 +271,9 @@ int lp_auth_check_user_id(request_rec *r)
     if (rc == HTTP_SERVICE_UNAVAILABLE)
         return unavailable(r);
     if (rc != OK)
-        return lp_respond_phase_error(r, rc, "Host not configured");
+        return lp_respond_phase_error(r, rc, rc == HTTP_NOT_FOUND
+                                             ? "Host not configured"
+                                             : "Account not in this space");
     if (lp_api_key_enabled(r)) {
         key = apr_table_get(r->headers_in, API_KEY);
         if (!key) {

@@ -12,7 +12,7 @@ use Apache::TestRequest;
 use LinphoneTest;
 use LinphoneDigest;
 
-plan tests => 17, need_module 'linphone_test_user';
+plan tests => 19, need_module 'linphone_test_user';
 
 Apache::TestRequest::module('lp_spaces');
 my $dbh = dbh();
@@ -76,6 +76,20 @@ $res = hget('/provisioning-other/me', lp_header, Host => $h2, 'X-Test-User' => "
 status_is($res, 200, 'r->user on its own space: 200');
 my $doc = parse_doc($res);
 is($doc && doc_entry($doc, 'auth_info_0', 'username'), $bob, '... the account document');
+
+# --- a space without a domain serves no account -------------------------------------
+my $h3 = "s3-$$.auth.test";
+$dbh->do(q{INSERT INTO spaces (domain, host, custom_provisioning_overwrite_all,
+             provisioning_use_linphone_provisioning_header)
+           VALUES ('', ?, FALSE, TRUE)}, undef, $h3);
+my $nid = create_account(uniq('nd'), '', undef);
+my $nkey = random_token(40);
+$dbh->do('INSERT INTO api_keys (account_id, ' . db_key() . ', requests, last_used_at)'
+         . ' VALUES (?, ?, 0, NULL)', undef, $nid, $nkey);
+$res = hget('/provisioning/me', lp_header, Host => $h3, 'x-api-key' => $nkey);
+status_is($res, 403, "a space with an empty domain, an account with an empty domain: 403");
+is(($dbh->selectrow_array('SELECT requests FROM api_keys WHERE ' . db_key() . ' = ?',
+                          undef, $nkey))[0], 0, '... not counted');
 
 # --- a host without a space ---------------------------------------------------------
 $res = hget('/provisioning/me', lp_header, Host => "nowhere-$$.test", 'x-api-key' => $key);
