@@ -1,8 +1,10 @@
 /*
  * lp_auth — `AuthType Linphone` in Apache's authentication phase (SPEC §5):
  * an API key (header or cookie), else RFC 7616 Digest against the account
- * named by the From header.  Other auth modules work as usual: the
- * /provisioning/me handler maps their r->user to an account.
+ * named by the From header.  Blocked accounts and, with spaces, accounts of
+ * another space are refused here (403), for every location.  Other auth
+ * modules work as usual: the /provisioning/me handler maps their r->user
+ * to an account.
  */
 #ifndef LP_AUTH_H
 #define LP_AUTH_H
@@ -17,5 +19,13 @@ int lp_auth_check_user_id(request_rec *r);
 
 /** The account AuthType Linphone authenticated for this request, or NULL. */
 linphone_account *lp_auth_account(request_rec *r);
+
+/**
+ * With LinphoneProvisioningSpaces On, the domain whose accounts the
+ * request's space serves, else NULL.  *status is OK, or the refusal: the
+ * host has no space (404), its space has no domain and serves no account
+ * (403), or the database failed (503).
+ */
+const char *lp_auth_space_domain(request_rec *r, int *status);
 
 #endif

@@ -51,7 +51,8 @@ void lp_store_child_init(apr_pool_t *p, server_rec *s);
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *claim,
                                linphone_account **account);
 
-/** The account of a SIP address, with its passwords (read only). */
+/** The account of a SIP address, username and domain matching byte for
+ *  byte, with its passwords (read only). */
 lp_store_status lp_store_account(request_rec *r, const char *username,
                                  const char *domain,
                                  linphone_account **account);
@@ -61,9 +62,12 @@ lp_store_status lp_store_passwords(request_rec *r, linphone_account *account);
 
 /**
  * Checks an API key (SPEC §5: IP binding, expiry after last use) and, when
- * valid, counts its use.  LP_STORE_NOT_FOUND for an invalid key.
+ * valid, counts its use.  LP_STORE_NOT_FOUND for an invalid key;
+ * LP_STORE_BLOCKED, with *account set and the use not counted, when its
+ * account is blocked or, `domain` not NULL, of another domain.
  */
 lp_store_status lp_store_api_key(request_rec *r, const char *key,
+                                 const char *domain,
                                  linphone_account **account);
 
 /** The `spaces` row of a host as strings (NULL for SQL NULL), in the

@@ -49,6 +49,15 @@ char *lp_percent_decode(apr_pool_t *p, const char *s, apr_size_t n);
 int lp_sip_address_parse(apr_pool_t *p, const char *s, const char **user,
                          const char **domain);
 
+/**
+ * The user name another auth module set (r->user), strictly: exactly
+ * `user@domain` or `sip:user@domain` (no display name, <>, params, headers,
+ * whitespace or escapes; never decoded), or a bare user of [A-Za-z0-9._~+-]
+ * (*domain NULL).  0 on success, -1 otherwise.
+ */
+int lp_user_address_parse(apr_pool_t *p, const char *s, const char **user,
+                          const char **domain);
+
 /** `"display"`, with `"` and `\` backslash-escaped (a SIP quoted-string). */
 const char *lp_sip_quote(apr_pool_t *p, const char *display);
 /** `"Display" <sip:user@domain>` or `<sip:user@domain>`. */

@@ -7,6 +7,7 @@
 #include "lp_digest.h"
 #include "lp_nonce_cache.h"
 #include "lp_respond.h"
+#include "lp_space.h"
 #include "lp_store.h"
 #include "lp_text.h"
 
@@ -16,10 +17,13 @@
 #include "http_request.h"
 #include "util_cookies.h"
 #include "apr_strings.h"
+#include "apr_lib.h"
+#include "apr_atomic.h"
 
 APLOG_USE_MODULE(linphone_provisioning);
 
 #define API_KEY "x-api-key"
+#define PROVISIONING_HEADER "x-linphone-provisioning"
 
 static const struct { int bit; const char *name; } algorithms[] = {
     /* most preferred first, as RFC 7616 asks */
@@ -53,50 +57,92 @@ static int unavailable(request_rec *r)
                                   "Service temporarily unavailable");
 }
 
-/* The LP_ALG_* bits an account can answer with (both for a clear one). */
-static int account_algorithms(const linphone_account *a)
+const char *lp_auth_space_domain(request_rec *r, int *status)
 {
-    int i, bits = 0;
+    int missing, failed;
+    const lp_space *space = lp_space_of(r, &missing, &failed);
 
-    for (i = 0; i < a->passwords->nelts; i++) {
-        const char *alg = APR_ARRAY_IDX(a->passwords, i,
-                                        linphone_password).algorithm;
-
-        if (!strcmp(alg, "CLRTXT"))
-            bits |= LP_ALG_MD5 | LP_ALG_SHA256;
-        else if (!strcmp(alg, "MD5"))
-            bits |= LP_ALG_MD5;
-        else if (!strcmp(alg, "SHA-256"))
-            bits |= LP_ALG_SHA256;
-    }
-    return bits;
+    *status = failed ? HTTP_SERVICE_UNAVAILABLE
+              : missing ? HTTP_NOT_FOUND
+              /* a row without a domain serves no account */
+              : space && (!space->domain || !*space->domain) ? HTTP_FORBIDDEN
+              : OK;
+    return space ? space->domain : NULL;
 }
 
-static int challenge(request_rec *r, const char *realm, int bits, int stale)
+/* The refusal of an account authenticated on this request: blocked, or of
+ * another space than the host's.  OK when it may be served. */
+static int refusal(request_rec *r, const linphone_account *a,
+                   const char *space_domain)
+{
+    if (a->blocked)
+        return lp_respond_phase_error(r, HTTP_FORBIDDEN, "Account blocked");
+    if (space_domain && strcmp(a->domain, space_domain))
+        return lp_respond_phase_error(r, HTTP_FORBIDDEN,
+                                      "Account not in this space");
+    return OK;
+}
+
+/* Every configured algorithm, whatever the account: the challenge must not
+ * tell whether it exists or which passwords it has, and needs no lookup.
+ * Each nonce gets its count entry now: a nonce without one is stale. */
+static int challenge(request_rec *r, const char *realm, int stale)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
     const char *opaque = lp_digest_opaque(r->pool, c->secret, realm);
+    apr_time_t now = apr_time_now();
+    apr_time_t expiry = apr_time_from_sec(apr_time_sec(now))
+                        + apr_time_from_sec(c->nonce_lifetime);
     unsigned i;
 
     for (i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++) {
         unsigned char random[8];
+        const char *nonce;
 
-        if (!(bits & algorithms[i].bit))
+        if (!(c->digest_algorithms & algorithms[i].bit))
             continue;
         if (apr_generate_random_bytes(random, sizeof random) != APR_SUCCESS)
             return unavailable(r);
+        nonce = lp_digest_nonce(r->pool, c->secret, now, random);
+        if (lp_nonce_cache_issue(r, nonce, expiry))
+            return unavailable(r);
         /* one header line per algorithm: liblinphone reads no folded list */
         apr_table_add(r->err_headers_out, "WWW-Authenticate",
-                      lp_digest_challenge(r->pool, realm,
-                                          lp_digest_nonce(r->pool, c->secret,
-                                                          apr_time_now(),
-                                                          random),
-                                          opaque, algorithms[i].name, stale));
+                      lp_digest_challenge(r->pool, realm, nonce, opaque,
+                                          algorithms[i].name, stale));
     }
     return refuse(r, "Authentication required");
 }
 
-/* 1 when the response matches one of the account's passwords. */
+/* 1 for a password row that can authenticate: a hex HA1 of its
+ * algorithm's length, or a non-empty clear password.  An empty or
+ * malformed HA1 is a value anyone may compute answers for, and a row
+ * without an algorithm has none (never MD5 by default). */
+static int password_usable(const linphone_password *pw)
+{
+    apr_size_t n, i;
+
+    if (!*pw->password)
+        return 0;
+    if (!strcmp(pw->algorithm, "CLRTXT"))
+        return 1;
+    if (!strcmp(pw->algorithm, "MD5"))
+        n = 32;
+    else if (!strcmp(pw->algorithm, "SHA-256"))
+        n = 64;
+    else
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!apr_isxdigit(pw->password[i]))
+            return 0;
+    return pw->password[n] == '\0';
+}
+
+/* Said once per process: such a row is a fact about the data, and a
+ * request flood must not become a log flood. */
+static apr_uint32_t unusable_logged;
+
+/* 1 when the response matches one of the account's usable passwords. */
 static int response_matches(request_rec *r, const linphone_account *a,
                             const char *realm, const char *alg,
                             const lp_digest_credentials *cr)
@@ -108,10 +154,24 @@ static int response_matches(request_rec *r, const linphone_account *a,
                                                      linphone_password);
         const char *ha1, *expected;
 
+        if (!password_usable(pw)) {
+            if (!apr_atomic_cas32(&unusable_logged, 1, 0))
+                ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, LPLOGNO(0405)
+                              "account id %" APR_INT64_T_FMT " has a "
+                              "password row that never authenticates (empty "
+                              "or malformed HA1, or no known algorithm); "
+                              "said once per process", a->id);
+            continue;
+        }
         if (!strcmp(pw->algorithm, "CLRTXT"))
             ha1 = lp_ha1(r->pool, alg, a->username, realm, pw->password);
-        else if (!strcmp(pw->algorithm, alg))
-            ha1 = pw->password;
+        else if (!strcmp(pw->algorithm, alg)) {
+            /* compared as the lowercase hex clients compute */
+            char *lower = apr_pstrdup(r->pool, pw->password);
+
+            ap_str_tolower(lower);
+            ha1 = lower;
+        }
         else
             continue;
         expected = lp_digest_expected(r->pool, alg, ha1, cr, r->method);
@@ -120,7 +180,7 @@ static int response_matches(request_rec *r, const linphone_account *a,
     return match;
 }
 
-static int digest(request_rec *r)
+static int digest(request_rec *r, const char *space_domain)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
     const char *from = apr_table_get(r->headers_in, "From");
@@ -131,20 +191,11 @@ static int digest(request_rec *r)
     apr_time_t issued;
     apr_uint32_t nc;
     unsigned i;
-    int bits;
+    int rc;
 
     if (!from || lp_sip_address_parse(r->pool, from, &user, &domain)
         || !domain)
         return refuse(r, "From header is required or invalid token");
-    switch (lp_store_account(r, user, domain, &a)) {
-    case LP_STORE_OK:
-        break;
-    case LP_STORE_NOT_FOUND:
-        a = NULL;          /* challenged all the same: no account oracle */
-        break;
-    default:
-        return unavailable(r);
-    }
     if (!c->nonce_cache) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0404)
                       "digest needs a nonce cache: load "
@@ -152,70 +203,103 @@ static int digest(request_rec *r)
         return unavailable(r);
     }
     realm = lp_realm(r, domain);
-    bits = c->digest_algorithms & (a ? account_algorithms(a) : ~0);
 
-    if (!a || !authz || strncasecmp(authz, "Digest ", 7)
+    if (!authz || strncasecmp(authz, "Digest ", 7)
         || lp_digest_parse(r->pool, authz + 7, &cr))
-        return challenge(r, realm, bits, 0);
+        return challenge(r, realm, 0);
     for (i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++)
-        if ((bits & algorithms[i].bit)
+        if ((c->digest_algorithms & algorithms[i].bit)
             && !strcasecmp(cr.algorithm ? cr.algorithm : "MD5",
                            algorithms[i].name))
             alg = algorithms[i].name;
-    if (!alg || strcmp(cr.username, a->username) || strcmp(cr.realm, realm)
+    /* the username is the From user byte for byte, as the row will be */
+    if (!alg || strcmp(cr.username, user) || strcmp(cr.realm, realm)
         || !cr.qop || strcasecmp(cr.qop, "auth")
         || lp_digest_nc(cr.nc, &nc) || !cr.cnonce
         || !cr.opaque
         || !lp_secure_equal(cr.opaque, lp_digest_opaque(r->pool, c->secret,
                                                           realm))
         || strcmp(cr.uri, r->unparsed_uri))
-        return challenge(r, realm, bits, 0);
+        return challenge(r, realm, 0);
     switch (lp_digest_nonce_check(c->secret, cr.nonce, apr_time_now(),
                                   apr_time_from_sec(c->nonce_lifetime),
                                   &issued)) {
     case LP_NONCE_VALID:
         break;
     case LP_NONCE_STALE:
-        return challenge(r, realm, bits, 1);
+        return challenge(r, realm, 1);
     default:
-        return challenge(r, realm, bits, 0);
+        return challenge(r, realm, 0);
     }
-    if (!response_matches(r, a, realm, alg, &cr))
-        return challenge(r, realm, bits, 0);
-    switch (lp_nonce_cache_advance(r, cr.nonce, nc,
-                                   issued + apr_time_from_sec(
-                                       c->nonce_lifetime))) {
-    case 1:
-        return authenticated(r, a);
-    case 0:
-        return challenge(r, realm, bits, 0);       /* replayed nc */
+    switch (lp_store_account(r, user, domain, &a)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        return challenge(r, realm, 0);
     default:
         return unavailable(r);
     }
+    if (!response_matches(r, a, realm, alg, &cr))
+        return challenge(r, realm, 0);
+    switch (lp_nonce_cache_advance(r, cr.nonce, nc,
+                                   issued + apr_time_from_sec(
+                                       c->nonce_lifetime))) {
+    case LP_NC_ACCEPTED:
+        break;
+    case LP_NC_REPLAY:
+        return challenge(r, realm, 0);
+    case LP_NC_UNKNOWN:
+        return challenge(r, realm, 1);
+    default:
+        return unavailable(r);
+    }
+    if ((rc = refusal(r, a, space_domain)) != OK)
+        return rc;
+    return authenticated(r, a);
 }
 
 int lp_auth_check_user_id(request_rec *r)
 {
     const char *type = ap_auth_type(r);
-    const char *key = NULL;
+    const char *key = NULL, *space_domain;
     linphone_account *a;
+    int from_cookie = 0, rc;
 
     if (!type || strcasecmp(type, LP_AUTH_TYPE))
         return DECLINED;
+    space_domain = lp_auth_space_domain(r, &rc);
+    if (rc == HTTP_SERVICE_UNAVAILABLE)
+        return unavailable(r);
+    if (rc != OK)
+        return lp_respond_phase_error(r, rc, rc == HTTP_NOT_FOUND
+                                             ? "Host not configured"
+                                             : "Account not in this space");
     if (lp_api_key_enabled(r)) {
         key = apr_table_get(r->headers_in, API_KEY);
-        if (!key)
+        if (!key) {
             ap_cookie_read(r, API_KEY, &key, 0);
+            from_cookie = key != NULL;
+        }
     }
     if (key) {
-        switch (lp_store_api_key(r, key, &a)) {
+        /* a browser sends the cookie with any site's request: alone it
+         * never authorises a state change, whatever RequireHeader says */
+        if (from_cookie && lp_query_has(r->pool, r->args, "reset_password")
+            && !apr_table_get(r->headers_in, PROVISIONING_HEADER))
+            return lp_respond_phase_error(r, HTTP_FORBIDDEN,
+                                          "reset_password with a cookie "
+                                          "needs the x-linphone-provisioning "
+                                          "header");
+        switch (lp_store_api_key(r, key, space_domain, &a)) {
         case LP_STORE_OK:
             return authenticated(r, a);
+        case LP_STORE_BLOCKED:
+            return refusal(r, a, space_domain);
         case LP_STORE_NOT_FOUND:
             return refuse(r, "Invalid API Key");
         default:
             return unavailable(r);
         }
     }
-    return digest(r);
+    return digest(r, space_domain);
 }

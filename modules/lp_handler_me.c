@@ -14,14 +14,16 @@
 #include "http_log.h"
 #include "http_protocol.h"
 
-/* The account another module's r->user names: sip:user@domain, user@domain,
- * or a bare user in LinphoneProvisioningDomain. */
+/* The account another module's r->user names: exactly sip:user@domain,
+ * user@domain, or a bare user in LinphoneProvisioningDomain, never decoded
+ * (lp_user_address_parse); the row must match it byte for byte. */
 static lp_store_status account_of_user(request_rec *r, linphone_account **a)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
     const char *user, *domain;
 
-    if (lp_sip_address_parse(r->pool, r->user, &user, &domain))
+    if (lp_user_address_parse(r->pool, r->user, &user, &domain)
+        || (!domain && !c->domain))
         return LP_STORE_NOT_FOUND;
     return lp_store_account(r, user, domain ? domain : c->domain, a);
 }
@@ -32,6 +34,9 @@ int lp_handler_me(request_rec *r, const char *location)
     lp_claim cl;
 
     if (!a) {
+        const char *space_domain;
+        int status;
+
         if (!r->user)
             return lp_respond_error(r, HTTP_UNAUTHORIZED,
                                     "Authentication required");
@@ -44,6 +49,13 @@ int lp_handler_me(request_rec *r, const char *location)
         default:
             return lp_respond_unavailable(r);
         }
+        /* AuthType Linphone checked this in the auth phase */
+        space_domain = lp_auth_space_domain(r, &status);
+        if (status == HTTP_SERVICE_UNAVAILABLE)
+            return lp_respond_unavailable(r);
+        if (status != OK || (space_domain && strcmp(a->domain, space_domain)))
+            return lp_respond_error(r, HTTP_FORBIDDEN,
+                                    "Account not in this space");
     }
     /* SPEC order: 401 above, then 403, then the header */
     if (a->blocked)

@@ -54,12 +54,13 @@ static int cache_start(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_pool_cleanup_register(pconf, c, cache_destroy, apr_pool_cleanup_null);
-    if (c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = ap_global_mutex_create(&c->mutex, NULL, MUTEX_TYPE, NULL, s,
-                                    pconf, 0);
-        if (rv != APR_SUCCESS)
-            return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    /* for every provider, not only the ones unsafe across processes: a
+     * count is read, compared and written, and two children doing that at
+     * once would both accept one (nonce, nc) */
+    rv = ap_global_mutex_create(&c->mutex, NULL, MUTEX_TYPE, NULL, s, pconf,
+                                0);
+    if (rv != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
     return OK;
 }
 
@@ -119,45 +120,78 @@ void lp_nonce_cache_child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
+static void put_count(unsigned char value[4], apr_uint32_t nc)
+{
+    value[0] = (unsigned char)(nc >> 24);
+    value[1] = (unsigned char)(nc >> 16);
+    value[2] = (unsigned char)(nc >> 8);
+    value[3] = (unsigned char)nc;
+}
+
+static void failure(request_rec *r, lp_nonce_cache *c, apr_status_t rv)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, LPLOGNO(0403)
+                  "LinphoneDigestNonceCache %s failed", c->spec);
+}
+
+int lp_nonce_cache_issue(request_rec *r, const char *nonce, apr_time_t expiry)
+{
+    lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
+    unsigned char value[4];
+    apr_status_t rv;
+
+    if (!c || apr_global_mutex_lock(c->mutex) != APR_SUCCESS)
+        return -1;
+    put_count(value, 0);
+    rv = c->provider->store(c->instance, r->server,
+                            (const unsigned char *)nonce, LP_NONCE_LEN,
+                            expiry, value, 4, r->pool);
+    apr_global_mutex_unlock(c->mutex);
+    if (rv != APR_SUCCESS) {
+        failure(r, c, rv);
+        return -1;
+    }
+    return 0;
+}
+
 int lp_nonce_cache_advance(request_rec *r, const char *nonce,
                            apr_uint32_t nc, apr_time_t expiry)
 {
     lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
     unsigned char stored[4], value[4];
     unsigned int len = sizeof stored;
-    apr_uint32_t seen = 0;
+    apr_uint32_t seen;
     apr_status_t rv;
-    int accepted = 0;
+    int verdict;
 
-    if (!c)
-        return -1;
-    if (c->mutex && apr_global_mutex_lock(c->mutex) != APR_SUCCESS)
-        return -1;
+    if (!c || apr_global_mutex_lock(c->mutex) != APR_SUCCESS)
+        return LP_NC_FAILED;
     rv = c->provider->retrieve(c->instance, r->server,
                                (const unsigned char *)nonce, LP_NONCE_LEN,
                                stored, &len, r->pool);
-    if (rv == APR_SUCCESS && len == 4)
-        seen = ((apr_uint32_t)stored[0] << 24) | ((apr_uint32_t)stored[1] << 16)
+    if (rv == APR_NOTFOUND || (rv == APR_SUCCESS && len != 4)) {
+        /* evicted (or never issued here): its history is lost, so nothing
+         * tells a replay from a first use */
+        verdict = LP_NC_UNKNOWN;
+    }
+    else if (rv != APR_SUCCESS) {
+        verdict = LP_NC_FAILED;
+    }
+    else {
+        seen = ((apr_uint32_t)stored[0] << 24)
+               | ((apr_uint32_t)stored[1] << 16)
                | ((apr_uint32_t)stored[2] << 8) | stored[3];
-    if (rv == APR_SUCCESS || rv == APR_NOTFOUND) {
+        verdict = LP_NC_REPLAY;
         if (nc > seen) {
-            value[0] = (unsigned char)(nc >> 24);
-            value[1] = (unsigned char)(nc >> 16);
-            value[2] = (unsigned char)(nc >> 8);
-            value[3] = (unsigned char)nc;
+            put_count(value, nc);
             rv = c->provider->store(c->instance, r->server,
                                     (const unsigned char *)nonce,
                                     LP_NONCE_LEN, expiry, value, 4, r->pool);
-            accepted = rv == APR_SUCCESS ? 1 : -1;
+            verdict = rv == APR_SUCCESS ? LP_NC_ACCEPTED : LP_NC_FAILED;
         }
     }
-    else {
-        accepted = -1;
-    }
-    if (c->mutex)
-        apr_global_mutex_unlock(c->mutex);
-    if (accepted < 0)
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, LPLOGNO(0403)
-                      "LinphoneDigestNonceCache %s failed", c->spec);
-    return accepted;
+    apr_global_mutex_unlock(c->mutex);
+    if (verdict == LP_NC_FAILED)
+        failure(r, c, rv);
+    return verdict;
 }

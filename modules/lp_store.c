@@ -703,8 +703,10 @@ static lp_store_status load_passwords(tx *t, linphone_account *a)
         const char **v = APR_ARRAY_IDX(rows, i, const char **);
         linphone_password *pw = apr_array_push(a->passwords);
 
+        /* as stored: a NULL algorithm is none (never MD5), and lp_auth.c
+         * never authenticates with a row that is not a usable password */
         pw->password = v[0] ? v[0] : "";
-        pw->algorithm = v[1] ? v[1] : "MD5";
+        pw->algorithm = v[1] ? v[1] : "";
     }
     return LP_STORE_OK;
 }
@@ -823,16 +825,28 @@ static lp_store_status account_tx(tx *t, const char *username,
                                   linphone_account **account)
 {
     apr_array_header_t *rows;
+    const char **found = NULL;
     const char *args[2];
+    int i;
 
     args[0] = username;
     args[1] = domain;
     if (read_rows(t, LP_SQL_ACCOUNT_FIND_ADDRESS, 2, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (rows->nelts != 1)
+    /* byte for byte: a case- or accent-insensitive collation (MariaDB's
+     * utf8mb4_unicode_ci) finds `alice` for `Alice` or `alicé` */
+    for (i = 0; i < rows->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(rows, i, const char **);
+
+        if (v[1] && v[2] && !strcmp(v[1], username) && !strcmp(v[2], domain)) {
+            if (found)
+                return LP_STORE_NOT_FOUND;
+            found = v;
+        }
+    }
+    if (!found)
         return LP_STORE_NOT_FOUND;
-    *account = account_from(t->r->pool,
-                            APR_ARRAY_IDX(rows, 0, const char **));
+    *account = account_from(t->r->pool, found);
     return load_passwords(t, *account);
 }
 
@@ -851,7 +865,7 @@ lp_store_status lp_store_account(request_rec *r, const char *username,
     return st;
 }
 
-static lp_store_status api_key_tx(tx *t, const char *key,
+static lp_store_status api_key_tx(tx *t, const char *key, const char *domain,
                                   linphone_account **account)
 {
     request_rec *r = t->r;
@@ -875,6 +889,9 @@ static lp_store_status api_key_tx(tx *t, const char *key,
                                            * apr_atoi64(v[3]))))
         return LP_STORE_NOT_FOUND;
     *account = account_from(r->pool, v + 4);
+    /* refused keys are not counted */
+    if ((*account)->blocked || (domain && strcmp((*account)->domain, domain)))
+        return LP_STORE_BLOCKED;
     args[0] = lp_time_format(r->pool, apr_time_now());
     args[1] = v[0];
     if (write_lock(r, t->conn))
@@ -885,6 +902,7 @@ static lp_store_status api_key_tx(tx *t, const char *key,
 }
 
 lp_store_status lp_store_api_key(request_rec *r, const char *key,
+                                 const char *domain,
                                  linphone_account **account)
 {
     tx t;
@@ -893,7 +911,7 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
     if (tx_open(r, &t))
         return LP_STORE_UNAVAILABLE;
     do
-        st = api_key_tx(&t, key, account);
+        st = api_key_tx(&t, key, domain, account);
     while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
     return st;
 }

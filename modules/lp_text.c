@@ -142,6 +142,58 @@ int lp_sip_address_parse(apr_pool_t *p, const char *s, const char **user,
     return 0;
 }
 
+/* A byte another auth module's user part may hold: no whitespace or
+ * controls, nothing of SIP's name-addr, params, headers or password syntax,
+ * no escape (the name is never decoded). */
+static int user_char(unsigned char c)
+{
+    return c > 0x20 && c != 0x7f && !strchr("<>;?@\"%,\\:", c);
+}
+
+/* A bare user name gets the configured domain: a deliberately small set. */
+static int bare_user_char(char c)
+{
+    return apr_isalnum(c) || (c && strchr("._~+-", c));
+}
+
+static int domain_char(char c)
+{
+    return apr_isalnum(c) || c == '.' || c == '-';
+}
+
+int lp_user_address_parse(apr_pool_t *p, const char *s, const char **user,
+                          const char **domain)
+{
+    const char *at, *c;
+    int sip = !strncmp(s, "sip:", 4);
+
+    if (sip)
+        s += 4;
+    at = strchr(s, '@');
+    if (!at) {
+        /* "sip:alice" is no SIP address: a bare name has no scheme */
+        if (sip || !*s)
+            return -1;
+        for (c = s; *c; c++)
+            if (!bare_user_char(*c))
+                return -1;
+        *user = apr_pstrdup(p, s);
+        *domain = NULL;
+        return 0;
+    }
+    if (at == s || !at[1])
+        return -1;
+    for (c = s; c < at; c++)
+        if (!user_char((unsigned char)*c))
+            return -1;
+    for (c = at + 1; *c; c++)
+        if (!domain_char(*c))
+            return -1;
+    *user = apr_pstrmemdup(p, s, (apr_size_t)(at - s));
+    *domain = apr_pstrdup(p, at + 1);
+    return 0;
+}
+
 const char *lp_sip_quote(apr_pool_t *p, const char *display)
 {
     apr_size_t n = strlen(display), i, o = 0;

@@ -20,11 +20,12 @@ use Apache::TestRequest ();
 
 our @EXPORT = qw(server_of race burst raw_get start_loaders stop_loaders);
 
-# race(@urls): one forked client per URL (a path is resolved against the
-# current Apache::TestRequest::module), all released at the same moment,
-# each with the x-linphone-provisioning header.  Returns
-# { 200 => n, 404 => n, other => n }.
+# race([{ header => value, ... },] @urls): one forked client per URL (a path
+# is resolved against the current Apache::TestRequest::module), all released
+# at the same moment, each with the x-linphone-provisioning header (and the
+# optional headers).  Returns { 200 => n, 404 => n, other => n }.
 sub race {
+    my %extra = ref $_[0] eq 'HASH' ? %{ shift() } : ();
     my @urls = map { m{^/} ? Apache::TestRequest::resolve_url($_) : $_ } @_;
     # Children block on the pipe until the parent closes it.  They use a
     # bare LWP agent (cheap in a fresh child, no redirects followed).
@@ -37,7 +38,7 @@ sub race {
             close $gate_w;
             my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
             <$gate_r>;
-            my $res = eval { $ua->get($url, 'x-linphone-provisioning' => 'true') };
+            my $res = eval { $ua->get($url, 'x-linphone-provisioning' => 'true', %extra) };
             my $code = $res ? $res->code : 0;
             POSIX::_exit($code == 200 ? 0 : $code == 404 ? 1 : 2);
         }

@@ -8,50 +8,12 @@ use lib "$FindBin::Bin/../../lib";
 
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
-use Digest::MD5 ();
-use Digest::SHA ();
 use LinphoneTest;
+use LinphoneDigest;
 
-plan tests => 43;
+plan tests => 48;
 
 my $domain = 'digest.example.org';
-
-sub hexdigest {
-    my($alg, $s) = @_;
-    return $alg eq 'MD5' ? Digest::MD5::md5_hex($s) : Digest::SHA::sha256_hex($s);
-}
-
-# The challenges of a 401: { algorithm => { realm, nonce, opaque, qop, ... } }
-sub challenges {
-    my $res = shift;
-    my %c;
-    for my $h ($res->header('WWW-Authenticate')) {
-        next unless $h =~ s/^Digest\s+//;
-        my %p;
-        while ($h =~ /(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g) {
-            $p{lc $1} = defined $2 ? $2 : $3;
-        }
-        $c{ $p{algorithm} } = \%p;
-    }
-    return \%c;
-}
-
-# The Authorization value for $path answering challenge $c.
-sub authorization {
-    my(%a) = @_;
-    my $c     = $a{challenge};
-    my $alg   = $c->{algorithm};
-    my $nc    = sprintf '%08x', $a{nc} || 1;
-    my $cnonce = random_token(16);
-    my $ha1   = $a{ha1} // hexdigest($alg, "$a{user}:$c->{realm}:$a{password}");
-    my $ha2   = hexdigest($alg, "GET:$a{uri}");
-    my $resp  = hexdigest($alg, "$ha1:$c->{nonce}:$nc:$cnonce:auth:$ha2");
-    my $realm = $a{realm} // $c->{realm};
-    # liblinphone's form: algorithm quoted, qop and nc bare, uri last
-    return qq{Digest username="$a{user}", realm="$realm", nonce="$c->{nonce}", }
-         . qq{algorithm="$alg", opaque="$c->{opaque}", qop=auth, }
-         . qq{cnonce="$cnonce", nc=$nc, response="$resp", uri="$a{uri}"};
-}
 
 sub me { hget(shift // '/provisioning/me', @_) }
 
@@ -70,8 +32,10 @@ ok(is_plain_error($res), '... in plain text');
 $res = me(undef, lp_header, @from);
 status_is($res, 401, 'From, no Authorization: 401');
 my @lines = $res->header('WWW-Authenticate');
-is(scalar @lines, 1, 'one challenge for a SHA-256-only account');
-like($lines[0], qr/algorithm=SHA-256(?:,|$)/, 'algorithm unquoted');
+# the configured algorithms whatever the account: a challenge tells nothing
+# of which accounts exist or which passwords they have
+is(scalar @lines, 2, 'SHA-256-only account: both configured algorithms');
+like($lines[0], qr/algorithm=SHA-256(?:,|$)/, 'algorithm unquoted, SHA-256 first');
 like($lines[0], qr/qop="auth"/, 'qop quoted');
 my $c = challenges($res)->{'SHA-256'};
 is($c->{realm}, $domain, 'realm is the account domain');
@@ -121,7 +85,7 @@ create_account($bob, $domain, undef,
                passwords => [[ha1('MD5', $bob, $domain, 'pw'), 'MD5']]);
 $res = me(undef, lp_header, From => "<sip:$bob\@$domain>;tag=1");
 $c = challenges($res)->{MD5};
-ok($c && !challenges($res)->{'SHA-256'}, 'MD5 account: one MD5 challenge');
+ok($c && challenges($res)->{'SHA-256'}, 'MD5 account: challenged with both');
 $res = me(undef, lp_header, From => "<sip:$bob\@$domain>;tag=1",
           Authorization => authorization(challenge => $c, user => $bob,
                                          password => 'pw', uri => '/provisioning/me'));
@@ -147,7 +111,30 @@ is($doc && doc_entry($doc, 'auth_info_0', 'passwd'), 'clear-pw',
 # --- unknown account, reset_password, blocked --------------------------------
 $res = me(undef, lp_header, From => "sip:nobody_$$\@$domain");
 status_is($res, 401, 'unknown account: 401');
-ok(scalar keys %{ challenges($res) }, '... challenged like any other');
+is(join(',', sort keys %{ challenges($res) }), 'MD5,SHA-256',
+   '... challenged like any other');
+my $nopw = uniq('nopw');
+create_account($nopw, $domain);
+$res = me(undef, lp_header, From => "sip:$nopw\@$domain");
+is(join(',', sort keys %{ challenges($res) }), 'MD5,SHA-256',
+   'account without passwords: challenged like any other');
+
+# byte for byte: MariaDB's utf8mb4_unicode_ci finds alice for ALICE or alicé
+for my $look ("\U$alice", utf8("$alice\x{e9}")) {
+    my $f = "sip:$look\@$domain";
+    $res = me(undef, lp_header, From => $f);
+    my $lc = challenges($res)->{'SHA-256'};
+    $res = me(undef, lp_header, From => $f,
+              Authorization => authorization(challenge => $lc, user => $look,
+                                             ha1 => ha1('SHA-256', $alice, $domain, 'pw'),
+                                             uri => '/provisioning/me'));
+    status_is($res, 401, "From user '$look' with alice's HA1: 401");
+    $res = me(undef, lp_header, From => $f,
+              Authorization => authorization(challenge => $lc, user => $alice,
+                                             ha1 => ha1('SHA-256', $alice, $domain, 'pw'),
+                                             uri => '/provisioning/me'));
+    status_is($res, 401, "... nor with username alice in the Authorization");
+}
 
 $res = me(undef, lp_header, @from);
 $c = challenges($res)->{'SHA-256'};

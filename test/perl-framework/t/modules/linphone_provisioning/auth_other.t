@@ -1,6 +1,7 @@
 # /provisioning/me behind other Apache auth modules: r->user is mapped to an
-# account (sip:user@domain, user@domain, or a bare name in
-# LinphoneProvisioningDomain).
+# account (exactly sip:user@domain, user@domain, or a bare name in
+# LinphoneProvisioningDomain; never decoded, and the row must match byte for
+# byte, whatever the database's collation).
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -11,7 +12,7 @@ use Apache::TestRequest;
 use MIME::Base64 ();
 use LinphoneTest;
 
-plan tests => 9, need_module 'linphone_test_user', 'auth_basic', 'authn_file';
+plan tests => 9 + 1 + 2 * 5 + 2 * 9 + 1, need_module 'linphone_test_user', 'auth_basic', 'authn_file';
 
 my $domain = 'other.example.org';
 my $user = uniq('o');
@@ -41,3 +42,29 @@ is($doc && doc_entry($doc, 'proxy_0', 'reg_identity'), "<sip:basicbare\@$domain>
    '... that account');
 $res = hget('/provisioning-basic/me', lp_header, $basic->('basicbare:wrong'));
 status_is($res, 401, 'Basic wrong password: 401');
+
+# --- names that only look like alice's address ------------------------------
+# Whoever can own such a name at an identity provider, in LDAP or in an
+# htpasswd file must not get alice's document.
+ensure_account('alice', $domain);
+$res = hget('/provisioning-basic/me', lp_header, $basic->("alice\@$domain:secret"));
+status_is($res, 401, 'no htpasswd user alice@ (the control: only look-alikes exist)');
+for my $name ("Eve <alice\@$domain>", "%61lice\@$domain", "alice\@$domain?foo\@bar",
+              'alice;x=1@evil.org', "Alice\@$domain") {
+    $res = hget('/provisioning-basic/me', lp_header, $basic->("$name:secret"));
+    status_is($res, 403, "Basic user '$name': 403");
+    $doc = $res->code == 200 ? parse_doc($res) : undef;
+    ok(!$doc || doc_entry($doc, 'proxy_0', 'reg_identity') !~ /alice/i,
+       "... not alice's document");
+}
+for my $name ("Bob <sip:alice\@$domain>", "<sip:alice\@$domain>", "%61lice\@$domain",
+              "alice\@$domain;transport=tls", 'alice x@evil', "ALICE\@$domain",
+              utf8("alic\x{e9}\@$domain"), "alice\@\U$domain", 'sips:alice@' . $domain) {
+    $res = hget('/provisioning-other/me', lp_header, 'X-Test-User' => $name);
+    status_is($res, 403, "r->user '$name': 403");
+    $doc = $res->code == 200 ? parse_doc($res) : undef;
+    ok(!$doc || doc_entry($doc, 'proxy_0', 'reg_identity') !~ /alice/i,
+       "... not alice's document");
+}
+$res = hget('/provisioning-other/me', lp_header, 'X-Test-User' => "alice\@$domain");
+status_is($res, 200, 'r->user alice@domain itself: 200');

@@ -32,7 +32,7 @@ my $t_dir   = Apache::Test::vars('t_dir');
 my $so      = Apache::Test::vars('top_dir') . '/../../.libs/mod_linphone_provisioning.so';
 my $redis   = db_env('LP_REDIS_PORT');
 
-plan tests => 5 + $ROUNDS * 3 + 10,
+plan tests => 5 + $ROUNDS * 3 + 12,
     need { 'a server database shared by the nodes (the pgsql and mysql passes)'
                => db_driver() ne 'sqlite3',
            'redis on loopback (test/db-servers.sh)' => $redis,
@@ -204,6 +204,15 @@ status_is(get("$B/provisioning/me", lp_header, @from, Authorization => $auth2), 
 $c = challenge(get("$B/provisioning/me", lp_header, @from)) // $c;
 status_is(get("$A/provisioning/me", lp_header, @from, Authorization => authorization($c, 1)),
           200, "node A accepts node B's nonce");
+# one header sent by many clients at once to one node: redis takes no lock,
+# the module's mutex around its read and write does
+for my $round (1 .. 2) {
+    my $rc = challenge(get("$A/provisioning/me", lp_header, @from)) // $c;
+    my $count = race({ @from, Authorization => authorization($rc, 1) },
+                     ("$A/provisioning/me") x $CLIENTS);
+    is($count->{200}, 1, "redis, round $round: $CLIENTS simultaneous replays on one node, one 200")
+        or diag("other statuses: $count->{other}");
+}
 
 stop_nodes();
 my @crash;
