@@ -51,14 +51,19 @@ sub lp_header { ('x-linphone-provisioning' => 'true') }
 # --- secrets: what must never reach the error log (zz_errorlog.t) ---------
 # Every token, key, password, HA1 and user agent the suite creates or sends
 # is appended, hex-encoded, to t/logs/secrets; short values (common words,
-# numbers) are left out, they would match by chance.
+# numbers) are left out, they would match by chance.  User agents are
+# marked "ua:": the audit line of a change (LP0301) is the one place that
+# may hold them.
 sub secrets_file { Apache::Test::vars('t_logs') . '/secrets' }
 
-sub remember_secret {
-    my @values = grep { defined && length >= 8 } @_;
+sub remember_secret { _remember('', @_) }
+
+sub _remember {
+    my($mark, @values) = @_;
+    @values = grep { defined && length >= 8 } @values;
     return unless @values;
     open my $fh, '>>', secrets_file() or return;
-    print $fh unpack('H*', $_), "\n" for @values;
+    print $fh $mark, unpack('H*', $_), "\n" for @values;
     close $fh;
 }
 
@@ -253,10 +258,11 @@ sub fetch_auth_token {
 # hget($path, %headers): GET through Apache::TestRequest (current module /
 # vhost), never following redirects.
 # Header values that are secrets, remembered as they are sent.
-my %secret_header = map { $_ => 1 } qw(user-agent x-api-key cookie authorization);
+my %secret_header = map { $_ => 1 } qw(x-api-key cookie authorization);
 sub _remember_headers {
     my %h = @_;
     remember_secret(map { $h{$_} } grep { $secret_header{lc $_} } keys %h);
+    _remember('ua:', map { $h{$_} } grep { lc $_ eq 'user-agent' } keys %h);
 }
 
 sub hget {
