@@ -1019,12 +1019,14 @@ static lp_store_status contacts_tx(tx *t, apr_int64_t account_id,
         || !t->conn->stmt[LP_SQL_CONTACT_ACTIONS_FIND]) {
         if (apr_atomic_cas32(&contacts_missing_said, 1, 0) == 0)
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, t->r, LPLOGNO(0121)
-                          "the database has no contacts tables (contacts, "
+                          "the database of %s has no contacts tables "
+                          "(contacts, "
                           "contacts_lists, account_contacts_list, "
                           "contacts_list_contact, account_types, "
                           "account_account_type, account_actions, "
                           "accounts.dtmf_protocol): every contacts list is "
-                          "empty");
+                          "empty (said once per process)",
+                          t->r->server->server_hostname);
         *contacts = apr_array_make(p, 1, sizeof(lp_vcard_contact));
         return LP_STORE_OK;
     }

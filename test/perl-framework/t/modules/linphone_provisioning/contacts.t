@@ -19,7 +19,7 @@ use Digest::SHA ();
 use Digest::MD5 ();
 use LinphoneTest;
 
-plan tests => 61;
+plan tests => 65;
 
 my $domain = 'contacts.example.org';
 
@@ -271,6 +271,56 @@ $res = vcard('/contacts-basic', Authorization => 'Basic '
 status_is($res, 200, 'Basic user: 200');
 like($res->content, qr/^IMPP:sip:\Q$user{direct}\E\@\Q$domain\E\r$/m, '... its contacts');
 
+# --- FlexiAPI's own schema (its column types, foreign keys, collations) ----
+Apache::TestRequest::module('lp_flexi');
+{
+    my $fx = dbh('flexi');
+    my $fhost = "contacts-$$.test";
+    my $fdomain = "contacts-$$.example.org";
+    $fx->do(q{INSERT INTO spaces (domain, host, name, super, created_at, updated_at)
+              VALUES (?, ?, ?, FALSE, ?, ?)}, undef,
+            $fdomain, $fhost, "Contacts $$", utc_ts(), utc_ts());
+    my $fa = sub {
+        my($user, $display) = @_;
+        $fx->do(q{INSERT INTO accounts (username, domain, display_name, activated, blocked,
+                                        ip_address, user_agent, created_at, updated_at)
+                  VALUES (?, ?, ?, TRUE, FALSE, '192.0.2.10', 'FlexiAPI', ?, ?)}, undef,
+                $user, $fdomain, $display, utc_ts(), utc_ts());
+        return db_insert_id($fx, 'accounts');
+    };
+    my $fo = $fa->(uniq('fxo'), 'Flexi Owner');
+    my($f1, $f2) = (uniq('fx1'), uniq('fx2'));
+    my $f1id = $fa->($f1, 'Flexi, One');
+    my $f2id = $fa->($f2, undef);
+    $fx->do('INSERT INTO contacts (account_id, contact_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
+            undef, $fo, $f1id, utc_ts(), utc_ts());
+    $fx->do('INSERT INTO contacts_lists (title, description, created_at, updated_at) VALUES (?, NULL, ?, ?)',
+            undef, uniq('fxlist'), utc_ts(), utc_ts());
+    my $fl = db_insert_id($fx, 'contacts_lists');
+    $fx->do('INSERT INTO contacts_list_contact (contact_id, contacts_list_id) VALUES (?, ?)',
+            undef, $_, $fl) for $f1id, $f2id;
+    $fx->do('INSERT INTO account_contacts_list (account_id, contacts_list_id) VALUES (?, ?)',
+            undef, $fo, $fl);
+    my $ftype = uniq('fxtype');
+    $fx->do('INSERT INTO account_types (' . db_key() . ') VALUES (?)', undef, $ftype);
+    $fx->do('INSERT INTO account_account_type (account_id, account_type_id) VALUES (?, ?)',
+            undef, $f2id, db_insert_id($fx, 'account_types'));
+    $fx->do('INSERT INTO account_actions (account_id, ' . db_key() . ', code) VALUES (?, ?, ?)',
+            undef, $f2id, 'open', '42');
+    $fx->do("UPDATE accounts SET dtmf_protocol = 'rfc2833' WHERE id = ?", undef, $f2id);
+    my $fkey = random_token(40);
+    $fx->do('INSERT INTO api_keys (account_id, ' . db_key() . ', requests, last_used_at, created_at)'
+            . ' VALUES (?, ?, 0, ?, ?)', undef, $fo, $fkey, utc_ts(), utc_ts());
+    $res = vcard('/contacts/vcard', Host => $fhost, 'x-api-key' => $fkey);
+    status_is($res, 200, 'FlexiAPI schema: 200');
+    is_deeply([$res->content =~ /^IMPP:(.*)\r$/mg],
+              ["sip:$f1\@$fdomain", "sip:$f2\@$fdomain"], '... direct and list contacts, once');
+    like($res->content, qr/^FN:Flexi\\, One\r$/m, '... escaped display name');
+    like($res->content, qr/^FN:\Q$f2\E\@\Q$fdomain\E\r\nX-LINPHONE-ACCOUNT-DTMF-PROTOCOL:rfc2833\r\n
+                           X-LINPHONE-ACCOUNT-TYPE:\Q$ftype\E\r\nX-LINPHONE-ACCOUNT-ACTION:open;42\r\n
+                           END:VCARD\r\n\z/mx, '... dtmf protocol, type and action');
+}
+
 # --- a database without the contacts tables ---------------------------------
 Apache::TestRequest::module('lp_nocontacts');
 my $nuser = uniq('noc');
@@ -280,4 +330,4 @@ status_is($res, 200, 'no contacts tables: 200');
 is($res->content, '', '... an empty list');
 my $log = Apache::Test::vars('t_logs') . '/error_log';
 open my $fh, '<', $log or die "$log: $!";
-ok(scalar(grep { /LP0121: the database has no contacts tables/ } <$fh>), '... said in the error log');
+ok(scalar(grep { /LP0121: the database of \S+ has no contacts tables/ } <$fh>), '... said in the error log');
