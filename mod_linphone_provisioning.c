@@ -159,6 +159,7 @@ static void lp_register_hooks(apr_pool_t *p)
     ap_hook_fixups(lp_fixup_no_redirect, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(lp_handler_provisioning, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(lp_handler_wizard, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(lp_handler_contacts, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(linphone_provisioning) = {

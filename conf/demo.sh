@@ -55,7 +55,7 @@ fi
 db="$db_dir/demo.sqlite"
 token() { tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24; }
 t_alice=$(token); t_bob=$(token); t_carol=$(token); t_dave=$(token)
-t_auth=$(token); t_check=$(token)
+t_auth=$(token); t_check=$(token); k_alice=$(token)
 now=$(date -u '+%Y-%m-%d %H:%M:%S')
 {
     cat "$top/conf/schema/sqlite3.sql" "$top/conf/demo-data.sql"
@@ -64,6 +64,12 @@ now=$(date -u '+%Y-%m-%d %H:%M:%S')
       (3, '$t_carol', 0, '$now', '$now'), (4, '$t_dave', 0, '$now', '$now');"
     echo "INSERT INTO auth_tokens (account_id, token, created_at, updated_at) VALUES
       (1, '$t_auth', '$now', '$now'), (2, '$t_check', '$now', '$now');"
+    echo "INSERT INTO api_keys (account_id, key, created_at, updated_at) VALUES
+      (1, '$k_alice', '$now', '$now');"
+    # dave, a door in alice's list: a type and an action (SQLite's quoting)
+    echo "INSERT INTO account_types (key) VALUES ('door');
+      INSERT INTO account_account_type (account_id, account_type_id) VALUES (4, 1);
+      INSERT INTO account_actions (account_id, key, code) VALUES (4, 'open', '1234#');"
 } | sqlite3 "$db" >/dev/null
 
 moddir=$(apxs -q LIBEXECDIR)
@@ -91,8 +97,17 @@ $user_lines
 <IfModule !log_config_module>
     LoadModule log_config_module $moddir/mod_log_config.so
 </IfModule>
+<IfModule !authn_core_module>
+    LoadModule authn_core_module $moddir/mod_authn_core.so
+</IfModule>
+<IfModule !authz_user_module>
+    LoadModule authz_user_module $moddir/mod_authz_user.so
+</IfModule>
 <IfModule !dbd_module>
     LoadModule dbd_module $moddir/mod_dbd.so
+</IfModule>
+<IfModule !socache_shmcb_module>
+    LoadModule socache_shmcb_module $moddir/mod_socache_shmcb.so
 </IfModule>
 LoadModule linphone_provisioning_module $top/.libs/mod_linphone_provisioning.so
 LogFormat "%h \"%r\" %>s %b \"%{User-Agent}i\"" demo
@@ -102,12 +117,22 @@ DocumentRoot "$root"
 DBDriver sqlite3
 DBDParams "$db"
 LinphoneProvisioningRC "$top/conf/linphone.rc"
-LinphoneProvisioningVcardListURL none
 <Location "/provisioning">
     SetHandler linphone-provisioning
 </Location>
+<Location "/provisioning/me">
+    AuthType Linphone
+    AuthName "Linphone"
+    Require valid-user
+</Location>
 <Location "/wizard">
     SetHandler linphone-wizard
+</Location>
+<Location "/contacts/vcard">
+    SetHandler linphone-contacts
+    AuthType Linphone
+    AuthName "Linphone"
+    Require valid-user
 </Location>
 CONF
 
@@ -152,6 +177,10 @@ mod_linphone_provisioning demo on http://$host:$port  (ready; database: $db)
   Provision carol (clear-text password), and alice by auth token:
     curl -H 'x-linphone-provisioning: 1' $base/$t_carol
     curl $base/auth_token/$t_auth
+
+  alice's contacts (bob, carol, and dave from the list "Demo team"), by
+  her API key, as vCard 4.0:
+    curl -H 'x-api-key: $k_alice' http://$host:$port/contacts/vcard
 
   Provision dave from a phone: scan this QR code with the Linphone app
   (the module's PNG of it: $base/qrcode/$t_dave),

@@ -15,7 +15,7 @@ BUILD="apache2 apache2-dev libapr1-dev libaprutil1-dev libaprutil1-dbd-sqlite3
 libxml2-dev libssl-dev libqrencode-dev libpng-dev gcc make pkg-config libc6-dev"
 DEMO="$BUILD sqlite3 curl qrencode"
 TEST="$BUILD libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl
-libwww-perl sqlite3 perl zbar-tools"
+libwww-perl sqlite3 perl zbar-tools python3 python3-vobject"
 DB="postgresql mariadb-server mariadb-client redis-server redis-tools
 libaprutil1-dbd-pgsql libaprutil1-dbd-mysql libdbd-pg-perl libdbd-mysql-perl"
 CLIENT="liblinphone-dev openssl iproute2 util-linux"

@@ -40,6 +40,8 @@ int lp_handler_me(request_rec *r, const char *location);
 int lp_handler_wizard(request_rec *r);
 /** `{location}/qrcode/{token}`, called by linphone-provisioning. */
 int lp_serve_qrcode(request_rec *r, const char *location, const char *token);
+/** `linphone-contacts`: the authenticated account's contacts as vCards. */
+int lp_handler_contacts(request_rec *r);
 /** fixups: keeps mod_dir from redirecting our URLs (clients never follow). */
 int lp_fixup_no_redirect(request_rec *r);
 

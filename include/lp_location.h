@@ -11,6 +11,7 @@
 
 #define LP_HANDLER_PROVISIONING "linphone-provisioning"
 #define LP_HANDLER_WIZARD "linphone-wizard"
+#define LP_HANDLER_CONTACTS "linphone-contacts"
 
 /** Startup: records the locations of our handlers into each server's conf. */
 void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);

@@ -41,6 +41,9 @@ typedef enum {
     LP_SQL_API_KEY_FIND,
     LP_SQL_API_KEY_TOUCH,
     LP_SQL_SPACE_FIND,
+    LP_SQL_CONTACTS_FIND,
+    LP_SQL_CONTACT_TYPES_FIND,
+    LP_SQL_CONTACT_ACTIONS_FIND,
     LP_SQL_COUNT
 } lp_sql_id;
 
@@ -51,6 +54,12 @@ typedef enum {
 #define LP_SQL_ACCOUNT_NCOLS 7
 
 #define LP_SQL_SPACE_NCOLS 18
+
+/* The contacts statements, in that order: CONTACTS_FIND's accounts (id,
+ * username, domain, display_name, dtmf_protocol) by id, then the types
+ * (account id, key) and actions (account id, key, code) of those accounts,
+ * each by account id; every one takes the account's id twice. */
+#define LP_SQL_CONTACT_NCOLS 5
 
 lp_dialect lp_sql_dialect(const char *driver_name);
 const char *lp_sql_label(lp_sql_id id);

@@ -10,6 +10,7 @@
 
 #include "httpd.h"
 #include "mod_linphone_provisioning.h"
+#include "lp_vcard.h"
 
 typedef enum {
     LP_STORE_OK = 0,
@@ -78,5 +79,11 @@ lp_store_status lp_store_space(request_rec *r, const char *host,
  *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction. */
 lp_store_status lp_store_check_token(request_rec *r, const char *token,
                                      apr_interval_time_t lifetime);
+
+/** The contacts of an account (FlexiAPI's contacts and contacts lists), by
+ *  account id, each once, as lp_vcard_contact.  A database without the
+ *  contacts tables has none (LP_STORE_OK, logged once per process). */
+lp_store_status lp_store_contacts(request_rec *r, apr_int64_t account_id,
+                                  apr_array_header_t **contacts);
 
 #endif

@@ -162,7 +162,8 @@ int lp_fixup_no_redirect(request_rec *r)
      * (lp_map_to_storage already skips the file walk for the locations found
      * at startup; this covers <LocationMatch> mappings.) */
     if (r->handler && (!strcmp(r->handler, LP_HANDLER_PROVISIONING)
-                       || !strcmp(r->handler, LP_HANDLER_WIZARD)))
+                       || !strcmp(r->handler, LP_HANDLER_WIZARD)
+                       || !strcmp(r->handler, LP_HANDLER_CONTACTS)))
         r->finfo.filetype = APR_NOFILE;
     return DECLINED;
 }

@@ -111,7 +111,8 @@ void lp_locations_find(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                 continue;         /* regex and wildcard sections: fallback */
             h = set_handler(ptemp, s, sec[i], d);
             if (!h || (strcmp(h, LP_HANDLER_PROVISIONING)
-                       && strcmp(h, LP_HANDLER_WIZARD)))
+                       && strcmp(h, LP_HANDLER_WIZARD)
+                       && strcmp(h, LP_HANDLER_CONTACTS)))
                 continue;
             loc = apr_array_push(c->locations);
             loc->handler = apr_pstrdup(pconf, h);
@@ -168,8 +169,9 @@ const char *lp_location_of(request_rec *r, const char *handler)
     lp_server_conf *c = lp_server_conf_get(r->server);
     const lp_location *locs = (const lp_location *)c->locations->elts;
     const char *best = NULL, *seg;
-    const char *word = strcmp(handler, LP_HANDLER_WIZARD) ? "/provisioning"
-                                                          : "/wizard";
+    const char *word = !strcmp(handler, LP_HANDLER_WIZARD) ? "/wizard"
+                       : !strcmp(handler, LP_HANDLER_CONTACTS)
+                       ? "/contacts/vcard" : "/provisioning";
     int i;
 
     for (i = 0; i < c->locations->nelts; i++)

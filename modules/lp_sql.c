@@ -12,6 +12,13 @@ typedef struct {
     const char *variant[LP_DIALECT_COUNT];   /* NULL: the portable text */
 } statement;
 
+/* the ids of the contacts of account %lld (given twice) */
+#define LP_SQL_CONTACT_IDS \
+    "SELECT c.contact_id FROM contacts c WHERE c.account_id = %lld " \
+    "UNION SELECT l.contact_id FROM contacts_list_contact l " \
+    "JOIN account_contacts_list m ON m.contacts_list_id = l.contacts_list_id " \
+    "WHERE m.account_id = %lld"
+
 static const statement catalogue[LP_SQL_COUNT] = {
     [LP_SQL_TOKEN_FIND] = { "linphone_token_find",
         "SELECT t.id, t.used, t.created_at, "
@@ -78,6 +85,21 @@ static const statement catalogue[LP_SQL_COUNT] = {
         "assistant_hide_create_account, assistant_disable_qr_code, "
         "assistant_hide_third_party_account, max_account "
         "FROM spaces WHERE host = %s", { 0 } },
+    /* FlexiAPI's contacts of an account: its own `contacts` rows and the
+     * members of every contacts list attached to it, each once */
+    [LP_SQL_CONTACTS_FIND] = { "linphone_contacts_find",
+        "SELECT a.id, a.username, a.domain, a.display_name, a.dtmf_protocol "
+        "FROM accounts a WHERE a.id IN (" LP_SQL_CONTACT_IDS ") "
+        "ORDER BY a.id", { 0 } },
+    [LP_SQL_CONTACT_TYPES_FIND] = { "linphone_contact_types_find",
+        "SELECT x.account_id, t.key FROM account_account_type x "
+        "JOIN account_types t ON t.id = x.account_type_id "
+        "WHERE x.account_id IN (" LP_SQL_CONTACT_IDS ") "
+        "ORDER BY x.account_id, t.id", { 0 } },
+    [LP_SQL_CONTACT_ACTIONS_FIND] = { "linphone_contact_actions_find",
+        "SELECT x.account_id, x.key, x.code FROM account_actions x "
+        "WHERE x.account_id IN (" LP_SQL_CONTACT_IDS ") "
+        "ORDER BY x.account_id, x.id", { 0 } },
 };
 
 lp_dialect lp_sql_dialect(const char *driver_name)

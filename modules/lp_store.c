@@ -437,7 +437,17 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
         rv = apr_dbd_prepare(dbd->driver, c->pool, dbd->handle,
                              lp_sql_text(i, c->dialect), lp_sql_label(i),
                              &c->stmt[i]);
-        if (rv && i == LP_SQL_SPACE_FIND) {
+        if (rv && (i == LP_SQL_CONTACTS_FIND || i == LP_SQL_CONTACT_TYPES_FIND
+                   || i == LP_SQL_CONTACT_ACTIONS_FIND)) {
+            /* only the contacts list uses them: a database without its
+             * tables (an older FlexiAPI) serves an empty list, said once
+             * per process by lp_store_contacts */
+            c->stmt[i] = NULL;
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, LPLOGNO(0120)
+                          "cannot prepare statement %s: %s", lp_sql_label(i),
+                          driver_error(r, dbd, rv));
+        }
+        else if (rv && i == LP_SQL_SPACE_FIND) {
             /* only LinphoneProvisioningSpaces uses it: a database without
              * the spaces table (or with another FlexiAPI's columns) still
              * serves everything else */
@@ -995,6 +1005,105 @@ lp_store_status lp_store_check_token(request_rec *r, const char *token,
         return LP_STORE_UNAVAILABLE;
     do
         st = check_token_tx(&t, token, lifetime);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    return st;
+}
+
+/* Set once a process has said its database has no contacts tables. */
+static apr_uint32_t contacts_missing_said;
+
+/* The rows of CONTACT_TYPES_FIND or CONTACT_ACTIONS_FIND for contact id,
+ * from *next on (both are ordered by account id like the contacts). */
+static int rows_of(apr_array_header_t *rows, int *next, const char *id)
+{
+    int first = *next;
+
+    while (*next < rows->nelts
+           && !strcmp(APR_ARRAY_IDX(rows, *next, const char **)[0], id))
+        (*next)++;
+    return first;
+}
+
+static lp_store_status contacts_tx(tx *t, apr_int64_t account_id,
+                                   apr_array_header_t **contacts)
+{
+    apr_pool_t *p = t->r->pool;
+    apr_array_header_t *accounts, *types, *actions;
+    const char *args[2];
+    int i, j, nt = 0, na = 0;
+
+    if (!t->conn->stmt[LP_SQL_CONTACTS_FIND]
+        || !t->conn->stmt[LP_SQL_CONTACT_TYPES_FIND]
+        || !t->conn->stmt[LP_SQL_CONTACT_ACTIONS_FIND]) {
+        if (apr_atomic_cas32(&contacts_missing_said, 1, 0) == 0)
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, t->r, LPLOGNO(0121)
+                          "the database of %s has no contacts tables "
+                          "(contacts, "
+                          "contacts_lists, account_contacts_list, "
+                          "contacts_list_contact, account_types, "
+                          "account_account_type, account_actions, "
+                          "accounts.dtmf_protocol): every contacts list is "
+                          "empty (said once per process)",
+                          t->r->server->server_hostname);
+        *contacts = apr_array_make(p, 1, sizeof(lp_vcard_contact));
+        return LP_STORE_OK;
+    }
+    args[0] = args[1] = apr_psprintf(p, "%" APR_INT64_T_FMT, account_id);
+    if (read_rows(t, LP_SQL_CONTACTS_FIND, 2, args, &accounts)
+        || read_rows(t, LP_SQL_CONTACT_TYPES_FIND, 2, args, &types)
+        || read_rows(t, LP_SQL_CONTACT_ACTIONS_FIND, 2, args, &actions))
+        return LP_STORE_UNAVAILABLE;
+    *contacts = apr_array_make(p, accounts->nelts, sizeof(lp_vcard_contact));
+    for (i = 0; i < accounts->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(accounts, i, const char **);
+        lp_vcard_contact *c = apr_array_push(*contacts);
+        int first, n;
+
+        c->username = v[1] ? v[1] : "";
+        c->domain = v[2] ? v[2] : "";
+        c->display_name = v[3];
+        c->dtmf_protocol = v[4];
+        /* the three reads are not one snapshot: skip the rows of a
+         * contact added in between */
+        while (nt < types->nelts
+               && apr_atoi64(APR_ARRAY_IDX(types, nt, const char **)[0])
+                  < apr_atoi64(v[0]))
+            nt++;
+        while (na < actions->nelts
+               && apr_atoi64(APR_ARRAY_IDX(actions, na, const char **)[0])
+                  < apr_atoi64(v[0]))
+            na++;
+        first = rows_of(types, &nt, v[0]);
+        c->types = apr_array_make(p, nt - first + 1, sizeof(const char *));
+        for (j = first; j < nt; j++) {
+            const char *key = APR_ARRAY_IDX(types, j, const char **)[1];
+
+            APR_ARRAY_PUSH(c->types, const char *) = key ? key : "";
+        }
+        first = rows_of(actions, &na, v[0]);
+        n = na - first;
+        c->actions = apr_array_make(p, n + 1, sizeof(lp_vcard_action));
+        for (j = first; j < na; j++) {
+            const char **w = APR_ARRAY_IDX(actions, j, const char **);
+            lp_vcard_action *a = apr_array_push(c->actions);
+
+            a->key = w[1] ? w[1] : "";
+            a->code = w[2] ? w[2] : "";
+        }
+    }
+    return LP_STORE_OK;
+}
+
+lp_store_status lp_store_contacts(request_rec *r, apr_int64_t account_id,
+                                  apr_array_header_t **contacts)
+{
+    tx t;
+    lp_store_status st;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    do
+        st = contacts_tx(&t, account_id, contacts);
     while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
     return st;
 }

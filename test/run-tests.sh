@@ -275,7 +275,12 @@ my_grants() {   # database user
 }
 
 # create_databases DRIVER: fresh databases main, fail, flexi (FlexiAPI's own
-# schema) and nospaces (main's without the spaces table), and t/conf/lp-db.conf + t/conf/lp-db.env.
+# schema) and nospaces (main's without the optional tables: spaces and the
+# contacts ones, as an older FlexiAPI), and t/conf/lp-db.conf + t/conf/lp-db.env.
+NOCONTACTS="DROP TABLE contacts; DROP TABLE contacts_list_contact;
+DROP TABLE account_contacts_list; DROP TABLE contacts_lists;
+DROP TABLE account_account_type; DROP TABLE account_types;
+DROP TABLE account_actions;"
 create_databases() {
     conf=t/conf/lp-db.conf
     env=t/conf/lp-db.env
@@ -295,7 +300,7 @@ create_databases() {
         for db in main fail nospaces; do
             sqlite3 "t/db/$db.sqlite" < "$top/conf/schema/sqlite3.sql" >/dev/null
         done
-        sqlite3 t/db/nospaces.sqlite "DROP TABLE spaces"
+        sqlite3 t/db/nospaces.sqlite "DROP TABLE spaces; $NOCONTACTS"
         sqlite3 t/db/flexi.sqlite < "$top/conf/schema/flexiapi-sqlite3.sql" >/dev/null
         for db in main fail flexi nospaces; do
             printf 'Define LP_DB_%s "%s"\n' "$(echo $db | tr a-z A-Z)" "$pf/t/db/$db.sqlite"
@@ -315,7 +320,7 @@ create_databases() {
             PSQL -d "lp_$db" -f "$top/conf/schema/pgsql.sql"
             pg_grants "lp_$db" lp_apache
         done
-        PSQL -d lp_nospaces -c "DROP TABLE spaces"
+        PSQL -d lp_nospaces -c "DROP TABLE spaces" -c "$NOCONTACTS"
         PSQL -d lp_flexi -f "$top/conf/schema/flexiapi-pgsql.sql"
         pg_grants lp_flexi lp_apache
         for db in main fail flexi nospaces; do
@@ -343,7 +348,7 @@ create_databases() {
         my_grants lp_flexi "'lp_apache'@'127.0.0.1'"
         my_grants lp_fail "'lp_apache_fail'@'127.0.0.1'"
         my_grants lp_nospaces "'lp_apache'@'127.0.0.1'"
-        MYSQL lp_nospaces -e "DROP TABLE spaces"
+        MYSQL lp_nospaces -e "DROP TABLE spaces; $NOCONTACTS"
         for db in main fail flexi nospaces; do
             u=lp_apache; [ $db = fail ] && u=lp_apache_fail
             printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=%s pass=%s"\n' \

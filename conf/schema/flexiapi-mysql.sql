@@ -1,7 +1,7 @@
 -- FlexiAPI's own tables, as its Laravel migrations leave them on MySQL /
 -- MariaDB: FlexiAPI 2.0.7 (flexisip-account-manager,
 -- flexiapi/database/migrations up to 2025_08_27_142250, Laravel 10),
--- reduced to the six tables the module touches, every column of them kept:
+-- reduced to the tables the module touches, every column of them kept:
 -- columns the module never reads, NOT NULL columns it never writes
 -- (accounts.ip_address, user_agent, created_at; api_keys.last_used_at;
 -- spaces.name), tinyint(1) booleans with Laravel's defaults, TIMESTAMP for
@@ -137,4 +137,93 @@ CREATE TABLE provisioning_tokens (
     PRIMARY KEY (id),
     CONSTRAINT provisioning_tokens_account_id_foreign FOREIGN KEY (account_id)
         REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The contacts tables (migrations 2021_10_13_092937 to 2023_07_24_144940:
+-- account_actions without its dropped `protocol`, account_types.key
+-- varchar(64) on MySQL only).  contacts_lists.space_id (2025_10_09, after
+-- 2.0.7) is left out: the module does not read it.
+
+CREATE TABLE contacts (
+    account_id int unsigned NOT NULL,
+    contact_id int unsigned NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    UNIQUE KEY contacts_account_id_contact_id_unique (account_id, contact_id),
+    KEY contacts_contact_id_foreign (contact_id),
+    CONSTRAINT contacts_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT contacts_contact_id_foreign FOREIGN KEY (contact_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE account_types (
+    id int unsigned NOT NULL AUTO_INCREMENT,
+    `key` varchar(64) NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY account_types_key_unique (`key`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE account_account_type (
+    account_id int unsigned NOT NULL,
+    account_type_id int unsigned NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    UNIQUE KEY account_account_type_account_id_account_type_id_unique (account_id, account_type_id),
+    KEY account_account_type_account_type_id_foreign (account_type_id),
+    CONSTRAINT account_account_type_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT account_account_type_account_type_id_foreign FOREIGN KEY (account_type_id)
+        REFERENCES account_types (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE account_actions (
+    id bigint unsigned NOT NULL AUTO_INCREMENT,
+    account_id int unsigned NOT NULL,
+    `key` varchar(255) NOT NULL,
+    code varchar(255) NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    PRIMARY KEY (id),
+    KEY account_actions_account_id_foreign (account_id),
+    CONSTRAINT account_actions_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE contacts_lists (
+    id bigint unsigned NOT NULL AUTO_INCREMENT,
+    title varchar(255) NOT NULL,
+    description text NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY contacts_lists_title_unique (title)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE account_contacts_list (
+    account_id int unsigned NOT NULL,
+    contacts_list_id bigint unsigned NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    UNIQUE KEY account_contacts_list_account_id_contacts_list_id_unique (account_id, contacts_list_id),
+    KEY account_contacts_list_contacts_list_id_foreign (contacts_list_id),
+    CONSTRAINT account_contacts_list_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT account_contacts_list_contacts_list_id_foreign FOREIGN KEY (contacts_list_id)
+        REFERENCES contacts_lists (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE contacts_list_contact (
+    contact_id int unsigned NOT NULL,
+    contacts_list_id bigint unsigned NOT NULL,
+    created_at timestamp NULL,
+    updated_at timestamp NULL,
+    UNIQUE KEY contacts_list_contact_contact_id_contacts_list_id_unique (contact_id, contacts_list_id),
+    KEY contacts_list_contact_contacts_list_id_foreign (contacts_list_id),
+    CONSTRAINT contacts_list_contact_contact_id_foreign FOREIGN KEY (contact_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT contacts_list_contact_contacts_list_id_foreign FOREIGN KEY (contacts_list_id)
+        REFERENCES contacts_lists (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

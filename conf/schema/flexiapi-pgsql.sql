@@ -1,6 +1,6 @@
 -- FlexiAPI's own tables, as its Laravel migrations leave them on PostgreSQL:
 -- FlexiAPI 2.0.7 (flexisip-account-manager, flexiapi/database/migrations up
--- to 2025_08_27_142250, Laravel 10), reduced to the six tables the module
+-- to 2025_08_27_142250, Laravel 10), reduced to the tables the module
 -- touches, every column of them kept: columns the module never reads, NOT
 -- NULL columns it never writes (accounts.ip_address, user_agent, created_at;
 -- api_keys.last_used_at; spaces.name), Laravel's defaults ('0'/'1' for
@@ -136,4 +136,88 @@ CREATE TABLE provisioning_tokens (
     CONSTRAINT provisioning_tokens_pkey PRIMARY KEY (id),
     CONSTRAINT provisioning_tokens_account_id_foreign FOREIGN KEY (account_id)
         REFERENCES accounts (id) ON DELETE CASCADE
+);
+
+-- The contacts tables (migrations 2021_10_13_092937 to 2023_07_24_144940:
+-- account_actions without its dropped `protocol`, account_types.key
+-- varchar(64) on MySQL only).  contacts_lists.space_id (2025_10_09, after
+-- 2.0.7) is left out: the module does not read it.
+
+CREATE TABLE contacts (
+    account_id integer NOT NULL,
+    contact_id integer NOT NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT contacts_account_id_contact_id_unique UNIQUE (account_id, contact_id),
+    CONSTRAINT contacts_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT contacts_contact_id_foreign FOREIGN KEY (contact_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+);
+
+CREATE TABLE account_types (
+    id serial NOT NULL,
+    key varchar(255) NOT NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT account_types_pkey PRIMARY KEY (id),
+    CONSTRAINT account_types_key_unique UNIQUE (key)
+);
+
+CREATE TABLE account_account_type (
+    account_id integer NOT NULL,
+    account_type_id integer NOT NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT account_account_type_account_id_account_type_id_unique UNIQUE (account_id, account_type_id),
+    CONSTRAINT account_account_type_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT account_account_type_account_type_id_foreign FOREIGN KEY (account_type_id)
+        REFERENCES account_types (id) ON DELETE CASCADE
+);
+
+CREATE TABLE account_actions (
+    id bigserial NOT NULL,
+    account_id integer NOT NULL,
+    key varchar(255) NOT NULL,
+    code varchar(255) NOT NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT account_actions_pkey PRIMARY KEY (id),
+    CONSTRAINT account_actions_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE
+);
+
+CREATE TABLE contacts_lists (
+    id bigserial NOT NULL,
+    title varchar(255) NOT NULL,
+    description text NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT contacts_lists_pkey PRIMARY KEY (id),
+    CONSTRAINT contacts_lists_title_unique UNIQUE (title)
+);
+
+CREATE TABLE account_contacts_list (
+    account_id integer NOT NULL,
+    contacts_list_id bigint NOT NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT account_contacts_list_account_id_contacts_list_id_unique UNIQUE (account_id, contacts_list_id),
+    CONSTRAINT account_contacts_list_account_id_foreign FOREIGN KEY (account_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT account_contacts_list_contacts_list_id_foreign FOREIGN KEY (contacts_list_id)
+        REFERENCES contacts_lists (id) ON DELETE CASCADE
+);
+
+CREATE TABLE contacts_list_contact (
+    contact_id integer NOT NULL,
+    contacts_list_id bigint NOT NULL,
+    created_at timestamp(0) without time zone NULL,
+    updated_at timestamp(0) without time zone NULL,
+    CONSTRAINT contacts_list_contact_contact_id_contacts_list_id_unique UNIQUE (contact_id, contacts_list_id),
+    CONSTRAINT contacts_list_contact_contact_id_foreign FOREIGN KEY (contact_id)
+        REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT contacts_list_contact_contacts_list_id_foreign FOREIGN KEY (contacts_list_id)
+        REFERENCES contacts_lists (id) ON DELETE CASCADE
 );

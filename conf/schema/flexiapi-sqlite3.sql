@@ -1,6 +1,6 @@
 -- FlexiAPI's own tables, as its Laravel migrations leave them on SQLite:
 -- FlexiAPI 2.0.7 (flexisip-account-manager, flexiapi/database/migrations up
--- to 2025_08_27_142250, Laravel 10), reduced to the six tables the module
+-- to 2025_08_27_142250, Laravel 10), reduced to the tables the module
 -- touches, every column of them kept: columns the module never reads, NOT
 -- NULL columns it never writes (accounts.ip_address, user_agent, created_at;
 -- spaces.name), tinyint(1) booleans, the migrations' SQLite special cases
@@ -122,3 +122,75 @@ CREATE TABLE provisioning_tokens (
     user_agent varchar NULL,
     FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
 );
+
+-- The contacts tables (migrations 2021_10_13_092937 to 2023_07_24_144940:
+-- account_actions without its dropped `protocol`, account_types.key
+-- varchar(64) on MySQL only).  contacts_lists.space_id (2025_10_09, after
+-- 2.0.7) is left out: the module does not read it.
+
+CREATE TABLE contacts (
+    account_id integer NOT NULL,
+    contact_id integer NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    FOREIGN KEY (contact_id) REFERENCES accounts (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX contacts_account_id_contact_id_unique ON contacts (account_id, contact_id);
+
+CREATE TABLE account_types (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    key varchar NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL
+);
+CREATE UNIQUE INDEX account_types_key_unique ON account_types (key);
+
+CREATE TABLE account_account_type (
+    account_id integer NOT NULL,
+    account_type_id integer NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    FOREIGN KEY (account_type_id) REFERENCES account_types (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX account_account_type_account_id_account_type_id_unique ON account_account_type (account_id, account_type_id);
+
+CREATE TABLE account_actions (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    account_id integer NOT NULL,
+    key varchar NOT NULL,
+    code varchar NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
+);
+
+CREATE TABLE contacts_lists (
+    id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+    title varchar NOT NULL,
+    description text NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL
+);
+CREATE UNIQUE INDEX contacts_lists_title_unique ON contacts_lists (title);
+
+CREATE TABLE account_contacts_list (
+    account_id integer NOT NULL,
+    contacts_list_id integer NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    FOREIGN KEY (contacts_list_id) REFERENCES contacts_lists (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX account_contacts_list_account_id_contacts_list_id_unique ON account_contacts_list (account_id, contacts_list_id);
+
+CREATE TABLE contacts_list_contact (
+    contact_id integer NOT NULL,
+    contacts_list_id integer NOT NULL,
+    created_at datetime NULL,
+    updated_at datetime NULL,
+    FOREIGN KEY (contact_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    FOREIGN KEY (contacts_list_id) REFERENCES contacts_lists (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX contacts_list_contact_contact_id_contacts_list_id_unique ON contacts_list_contact (contact_id, contacts_list_id);

@@ -15,3 +15,11 @@ GRANT UPDATE (used, ip, user_agent, updated_at) ON provisioning_tokens TO linpho
 GRANT INSERT (account_id, password, algorithm), DELETE ON passwords TO linphone_provisioning;
 GRANT DELETE ON auth_tokens TO linphone_provisioning;
 GRANT UPDATE (requests, last_used_at) ON api_keys TO linphone_provisioning;
+-- the contacts list (/contacts/vcard); leave out on a database without them
+GRANT SELECT ON contacts TO linphone_provisioning;
+GRANT SELECT ON contacts_lists TO linphone_provisioning;
+GRANT SELECT ON account_contacts_list TO linphone_provisioning;
+GRANT SELECT ON contacts_list_contact TO linphone_provisioning;
+GRANT SELECT ON account_types TO linphone_provisioning;
+GRANT SELECT ON account_account_type TO linphone_provisioning;
+GRANT SELECT ON account_actions TO linphone_provisioning;

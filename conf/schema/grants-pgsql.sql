@@ -9,3 +9,5 @@ GRANT INSERT (account_id, password, algorithm), DELETE ON passwords TO :"role";
 GRANT USAGE ON SEQUENCE passwords_id_seq TO :"role";
 GRANT DELETE ON auth_tokens TO :"role";
 GRANT UPDATE (requests, last_used_at) ON api_keys TO :"role";
+-- the contacts list (/contacts/vcard); leave out on a database without them
+GRANT SELECT ON contacts, contacts_lists, account_contacts_list, contacts_list_contact, account_types, account_account_type, account_actions TO :"role";

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     username      VARCHAR(64)  NOT NULL,
     domain        VARCHAR(64)  NOT NULL,
     display_name  VARCHAR(255) NULL,
+    dtmf_protocol VARCHAR(255) NULL,
     email         VARCHAR(255) NULL,
     activated     TINYINT(1)   NOT NULL DEFAULT 0,
     blocked       TINYINT(1)   NOT NULL DEFAULT 0,
@@ -100,4 +101,75 @@ CREATE TABLE IF NOT EXISTS spaces (
     updated_at                                  DATETIME     NULL,
     UNIQUE KEY spaces_domain_unique (domain),
     UNIQUE KEY spaces_host_unique (host)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The contacts list (/contacts/vcard): FlexiAPI's contacts of an account
+-- (its own `contacts` rows and the accounts of the contacts lists attached
+-- to it), with their types and actions.  Optional: without these tables
+-- every list is empty.
+CREATE TABLE IF NOT EXISTS contacts (
+    account_id  INT UNSIGNED NOT NULL,
+    contact_id  INT UNSIGNED NOT NULL,
+    created_at  DATETIME     NULL,
+    updated_at  DATETIME     NULL,
+    UNIQUE KEY contacts_account_id_contact_id_unique (account_id, contact_id),
+    CONSTRAINT contacts_account_id_foreign FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT contacts_contact_id_foreign FOREIGN KEY (contact_id) REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS account_types (
+    id          INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    `key`       VARCHAR(64)  NOT NULL,
+    created_at  DATETIME     NULL,
+    updated_at  DATETIME     NULL,
+    UNIQUE KEY account_types_key_unique (`key`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS account_account_type (
+    account_id       INT UNSIGNED NOT NULL,
+    account_type_id  INT UNSIGNED NOT NULL,
+    created_at       DATETIME     NULL,
+    updated_at       DATETIME     NULL,
+    UNIQUE KEY account_account_type_account_id_account_type_id_unique (account_id, account_type_id),
+    CONSTRAINT account_account_type_account_id_foreign FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT account_account_type_account_type_id_foreign FOREIGN KEY (account_type_id) REFERENCES account_types (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS account_actions (
+    id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    account_id  INT UNSIGNED NOT NULL,
+    `key`       VARCHAR(255) NOT NULL,
+    code        VARCHAR(255) NOT NULL,
+    created_at  DATETIME     NULL,
+    updated_at  DATETIME     NULL,
+    CONSTRAINT account_actions_account_id_foreign FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS contacts_lists (
+    id           BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    title        VARCHAR(255) NOT NULL,
+    description  TEXT         NULL,
+    created_at   DATETIME     NULL,
+    updated_at   DATETIME     NULL,
+    UNIQUE KEY contacts_lists_title_unique (title)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS account_contacts_list (
+    account_id        INT UNSIGNED NOT NULL,
+    contacts_list_id  BIGINT UNSIGNED NOT NULL,
+    created_at        DATETIME     NULL,
+    updated_at        DATETIME     NULL,
+    UNIQUE KEY account_contacts_list_account_id_contacts_list_id_unique (account_id, contacts_list_id),
+    CONSTRAINT account_contacts_list_account_id_foreign FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT account_contacts_list_contacts_list_id_foreign FOREIGN KEY (contacts_list_id) REFERENCES contacts_lists (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS contacts_list_contact (
+    contact_id        INT UNSIGNED NOT NULL,
+    contacts_list_id  BIGINT UNSIGNED NOT NULL,
+    created_at        DATETIME     NULL,
+    updated_at        DATETIME     NULL,
+    UNIQUE KEY contacts_list_contact_contact_id_contacts_list_id_unique (contact_id, contacts_list_id),
+    CONSTRAINT contacts_list_contact_contact_id_foreign FOREIGN KEY (contact_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT contacts_list_contact_contacts_list_id_foreign FOREIGN KEY (contacts_list_id) REFERENCES contacts_lists (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     username      VARCHAR(64)  NOT NULL,
     domain        VARCHAR(64)  NOT NULL,
     display_name  VARCHAR(255) NULL,
+    dtmf_protocol VARCHAR(255) NULL,
     email         VARCHAR(255) NULL,
     activated     BOOLEAN      NOT NULL DEFAULT FALSE,
     blocked       BOOLEAN      NOT NULL DEFAULT FALSE,
@@ -87,3 +88,67 @@ CREATE TABLE IF NOT EXISTS spaces (
     created_at                                  TIMESTAMP(0) WITHOUT TIME ZONE NULL,
     updated_at                                  TIMESTAMP(0) WITHOUT TIME ZONE NULL
 );
+
+-- The contacts list (/contacts/vcard): FlexiAPI's contacts of an account
+-- (its own `contacts` rows and the accounts of the contacts lists attached
+-- to it), with their types and actions.  Optional: without these tables
+-- every list is empty.
+CREATE TABLE IF NOT EXISTS contacts (
+    account_id  INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contact_id  INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    created_at  TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at  TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    CONSTRAINT contacts_account_id_contact_id_unique UNIQUE (account_id, contact_id)
+);
+
+CREATE TABLE IF NOT EXISTS account_types (
+    id          SERIAL       PRIMARY KEY,
+    key         VARCHAR(255) NOT NULL,
+    created_at  TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at  TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    CONSTRAINT account_types_key_unique UNIQUE (key)
+);
+
+CREATE TABLE IF NOT EXISTS account_account_type (
+    account_id       INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    account_type_id  INTEGER      NOT NULL REFERENCES account_types(id) ON DELETE CASCADE,
+    created_at       TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at       TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    CONSTRAINT account_account_type_account_id_account_type_id_unique UNIQUE (account_id, account_type_id)
+);
+
+CREATE TABLE IF NOT EXISTS account_actions (
+    id          BIGSERIAL    PRIMARY KEY,
+    account_id  INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key         VARCHAR(255) NOT NULL,
+    code        VARCHAR(255) NOT NULL,
+    created_at  TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at  TIMESTAMP(0) WITHOUT TIME ZONE NULL
+);
+CREATE INDEX IF NOT EXISTS account_actions_account_id_index ON account_actions (account_id);
+
+CREATE TABLE IF NOT EXISTS contacts_lists (
+    id           BIGSERIAL    PRIMARY KEY,
+    title        VARCHAR(255) NOT NULL,
+    description  TEXT         NULL,
+    created_at   TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at   TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    CONSTRAINT contacts_lists_title_unique UNIQUE (title)
+);
+
+CREATE TABLE IF NOT EXISTS account_contacts_list (
+    account_id        INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contacts_list_id  BIGINT       NOT NULL REFERENCES contacts_lists(id) ON DELETE CASCADE,
+    created_at        TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at        TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    CONSTRAINT account_contacts_list_account_id_contacts_list_id_unique UNIQUE (account_id, contacts_list_id)
+);
+
+CREATE TABLE IF NOT EXISTS contacts_list_contact (
+    contact_id        INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contacts_list_id  BIGINT       NOT NULL REFERENCES contacts_lists(id) ON DELETE CASCADE,
+    created_at        TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    updated_at        TIMESTAMP(0) WITHOUT TIME ZONE NULL,
+    CONSTRAINT contacts_list_contact_contact_id_contacts_list_id_unique UNIQUE (contact_id, contacts_list_id)
+);
+CREATE INDEX IF NOT EXISTS contacts_list_contact_contacts_list_id_index ON contacts_list_contact (contacts_list_id);

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     username      VARCHAR(64)  NOT NULL,
     domain        VARCHAR(64)  NOT NULL,
     display_name  VARCHAR(255) NULL,
+    dtmf_protocol VARCHAR(255) NULL,
     email         VARCHAR(255) NULL,
     activated     BOOLEAN      NOT NULL DEFAULT 0,
     blocked       BOOLEAN      NOT NULL DEFAULT 0,
@@ -80,3 +81,67 @@ CREATE TABLE IF NOT EXISTS spaces (
     created_at                                  DATETIME     NULL,
     updated_at                                  DATETIME     NULL
 );
+
+-- The contacts list (/contacts/vcard): FlexiAPI's contacts of an account
+-- (its own `contacts` rows and the accounts of the contacts lists attached
+-- to it), with their types and actions.  Optional: without these tables
+-- every list is empty.
+CREATE TABLE IF NOT EXISTS contacts (
+    account_id  INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contact_id  INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    created_at  DATETIME     NULL,
+    updated_at  DATETIME     NULL,
+    UNIQUE (account_id, contact_id)
+);
+
+CREATE TABLE IF NOT EXISTS account_types (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    key         VARCHAR(64)  NOT NULL,
+    created_at  DATETIME     NULL,
+    updated_at  DATETIME     NULL,
+    UNIQUE (key)
+);
+
+CREATE TABLE IF NOT EXISTS account_account_type (
+    account_id       INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    account_type_id  INTEGER      NOT NULL REFERENCES account_types(id) ON DELETE CASCADE,
+    created_at       DATETIME     NULL,
+    updated_at       DATETIME     NULL,
+    UNIQUE (account_id, account_type_id)
+);
+
+CREATE TABLE IF NOT EXISTS account_actions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id  INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key         VARCHAR(255) NOT NULL,
+    code        VARCHAR(255) NOT NULL,
+    created_at  DATETIME     NULL,
+    updated_at  DATETIME     NULL
+);
+CREATE INDEX IF NOT EXISTS account_actions_account_id_index ON account_actions (account_id);
+
+CREATE TABLE IF NOT EXISTS contacts_lists (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    title        VARCHAR(255) NOT NULL,
+    description  TEXT         NULL,
+    created_at   DATETIME     NULL,
+    updated_at   DATETIME     NULL,
+    UNIQUE (title)
+);
+
+CREATE TABLE IF NOT EXISTS account_contacts_list (
+    account_id        INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contacts_list_id  INTEGER      NOT NULL REFERENCES contacts_lists(id) ON DELETE CASCADE,
+    created_at        DATETIME     NULL,
+    updated_at        DATETIME     NULL,
+    UNIQUE (account_id, contacts_list_id)
+);
+
+CREATE TABLE IF NOT EXISTS contacts_list_contact (
+    contact_id        INTEGER      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contacts_list_id  INTEGER      NOT NULL REFERENCES contacts_lists(id) ON DELETE CASCADE,
+    created_at        DATETIME     NULL,
+    updated_at        DATETIME     NULL,
+    UNIQUE (contact_id, contacts_list_id)
+);
+CREATE INDEX IF NOT EXISTS contacts_list_contact_contacts_list_id_index ON contacts_list_contact (contacts_list_id);

@@ -11,6 +11,9 @@
  *   -a FILE   root CA bundle (PEM) for HTTPS ([sip] root_ca and
  *             linphone_core_set_root_ca)
  *   -t SEC    give up waiting after SEC seconds (default 20)
+ *   -c SEC    once configured, wait up to SEC more seconds for a friend list
+ *             holding friends (the contacts list the core fetches from
+ *             [misc] contacts-vcard-list), then print the friend lists
  *   -v        liblinphone's debug log on stderr (default: errors only)
  *
  * It starts a core on a private rc file (in a temporary directory, removed
@@ -27,6 +30,10 @@
  *   server=...             server address
  *   auth_info=N            then, for that auth info:
  *   username=  domain=  realm=  ha1=  algorithm=  passwd=
+ *   friend_list=N          (with -c) then, for that list:
+ *   list_name=  list_uri=  friend_count=<count>
+ *   friend=M               then, for that friend of the list:
+ *   friend_name=  friend_address=
  *
  * Exit status: 0 when it could run (whatever the provisioning status),
  * 2 on a usage error, 1 when the core could not be created or -o's file
@@ -47,6 +54,8 @@
 #include <linphone/api/c-account.h>
 #include <linphone/api/c-account-params.h>
 #include <linphone/api/c-auth-info.h>
+#include <linphone/friend.h>
+#include <linphone/friendlist.h>
 
 #include <errno.h>
 #include <ftw.h>
@@ -67,7 +76,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: lpclient [-i rc-in] [-o rc-out] [-a root-ca.pem] "
-            "[-t seconds] [-v] [config-uri]\n"
+            "[-t seconds] [-c seconds] [-v] [config-uri]\n"
             "       (a config-uri, or -i with an rc holding one)\n");
     exit(2);
 }
@@ -126,6 +135,17 @@ static void kv_address(const char *key, const LinphoneAddress *a)
         bctbx_free(s);
 }
 
+/* 1 when some friend list of the core holds a friend. */
+static int have_friends(LinphoneCore *lc)
+{
+    const bctbx_list_t *it;
+
+    for (it = linphone_core_get_friends_lists(lc); it; it = it->next)
+        if (linphone_friend_list_get_friends(it->data))
+            return 1;
+    return 0;
+}
+
 static double now(void)
 {
     struct timeval tv;
@@ -166,7 +186,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag,
 int main(int argc, char **argv)
 {
     const char *rc_in = NULL, *rc_out = NULL, *root_ca = NULL, *uri = NULL;
-    double timeout = 20, deadline, settle;
+    double timeout = 20, contacts_wait = 0, deadline, settle;
     char workdir[256], slashed[260], path[300];
     LinphoneFactory *factory;
     LinphoneConfig *cfg;
@@ -177,7 +197,7 @@ int main(int argc, char **argv)
     const char *tmp;
     int opt, n, fd, status = 0;
 
-    while ((opt = getopt(argc, argv, "i:o:a:t:v")) != -1) {
+    while ((opt = getopt(argc, argv, "i:o:a:t:c:v")) != -1) {
         switch (opt) {
         case 'i': rc_in = optarg; break;
         case 'o': rc_out = optarg; break;
@@ -185,6 +205,11 @@ int main(int argc, char **argv)
         case 't':
             timeout = atof(optarg);
             if (timeout <= 0 || timeout > 600)
+                usage();
+            break;
+        case 'c':
+            contacts_wait = atof(optarg);
+            if (contacts_wait <= 0 || contacts_wait > 600)
                 usage();
             break;
         case 'v': verbose = 1; break;
@@ -289,6 +314,17 @@ int main(int argc, char **argv)
         }
         usleep(20000);
     }
+    /* the contacts list is fetched after provisioning, asynchronously */
+    if (contacts_wait > 0) {
+        deadline = now() + contacts_wait;
+        while (now() < deadline && !have_friends(lc)) {
+            linphone_core_iterate(lc);
+            usleep(20000);
+        }
+        /* a moment more for the friends parsed after the first */
+        for (settle = now() + 0.3; now() < settle; usleep(20000))
+            linphone_core_iterate(lc);
+    }
 
     if (configured) {
         kv("status", state_name(configuring_state));
@@ -321,6 +357,25 @@ int main(int argc, char **argv)
         kv("ha1", linphone_auth_info_get_ha1(ai));
         kv("algorithm", linphone_auth_info_get_algorithm(ai));
         kv("passwd", linphone_auth_info_get_password(ai));
+    }
+
+    n = 0;
+    for (it = contacts_wait > 0 ? linphone_core_get_friends_lists(lc) : NULL;
+         it; it = it->next, n++) {
+        LinphoneFriendList *fl = it->data;
+        const bctbx_list_t *f;
+        int m = 0;
+
+        fprintf(out, "friend_list=%d\n", n);
+        kv("list_name", linphone_friend_list_get_display_name(fl));
+        kv("list_uri", linphone_friend_list_get_uri(fl));
+        fprintf(out, "friend_count=%d\n",
+                (int)bctbx_list_size(linphone_friend_list_get_friends(fl)));
+        for (f = linphone_friend_list_get_friends(fl); f; f = f->next, m++) {
+            fprintf(out, "friend=%d\n", m);
+            kv("friend_name", linphone_friend_get_name(f->data));
+            kv_address("friend_address", linphone_friend_get_address(f->data));
+        }
     }
 
     if (rc_out) {

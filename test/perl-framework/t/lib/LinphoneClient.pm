@@ -210,12 +210,14 @@ sub stop_httpd {
 END { stop_httpd() }
 
 # run_client(uri => URL, rc_in => FILE, rc_out => FILE, ca => FILE,
-#            name => 'label')
+#            contacts => SECONDS, name => 'label')
 # Runs lpclient (bounded: its own 20 s wait, and `timeout` kills it after
 # 60 s) and parses its output:
 #   { exit, status, message, config_uri, stderr => FILE,
 #     accounts => [ { identity, server } ... ],
-#     auth_infos => [ { username, domain, realm, ha1, algorithm, passwd } ... ] }
+#     auth_infos => [ { username, domain, realm, ha1, algorithm, passwd } ... ],
+#     friend_lists => [ { list_name, list_uri, friends => [ { friend_name,
+#                         friend_address } ... ] } ... ] (with contacts) }
 my $runs = 0;
 sub run_client {
     my %o = @_;
@@ -228,6 +230,7 @@ sub run_client {
     push @cmd, '-i', $o{rc_in}  if $o{rc_in};
     push @cmd, '-o', $o{rc_out} if $o{rc_out};
     push @cmd, '-a', $o{ca}     if $o{ca};
+    push @cmd, '-c', $o{contacts} if $o{contacts};
     push @cmd, $o{uri}          if $o{uri};
 
     my $pid = open(my $fh, '-|') // die "fork: $!";
@@ -236,7 +239,8 @@ sub run_client {
         $ENV{TMPDIR} = $dir;
         exec @cmd or POSIX::_exit(127);
     }
-    my %r = (accounts => [], auth_infos => [], stderr => $err);
+    my %r = (accounts => [], auth_infos => [], friend_lists => [],
+             stderr => $err);
     my $cur = \%r;
     while (my $line = <$fh>) {
         chomp $line;
@@ -247,6 +251,13 @@ sub run_client {
         }
         elsif ($k eq 'auth_info') {
             push @{ $r{auth_infos} }, $cur = {};
+        }
+        elsif ($k eq 'friend_list') {
+            push @{ $r{friend_lists} }, $cur = { friends => [] };
+        }
+        elsif ($k eq 'friend') {
+            my $list = $r{friend_lists}[-1] or next;
+            push @{ $list->{friends} }, $cur = {};
         }
         else {
             $cur->{$k} = $v;

@@ -29,7 +29,7 @@ if (my $why = client_skip_reason()) {
 }
 enter_private_netns();      # re-runs this file in the namespace
 
-plan tests => 119;
+plan tests => 133;
 
 my $dir     = client_dir();
 my $top     = Apache::Test::vars('top_dir') . '/../..';
@@ -38,7 +38,8 @@ my $domain  = 'sip.example.org';
 my $realm_b = 'client.realm';          # the MD5 host's fixed realm
 my $proxy   = '<sip:127.0.0.1:5999;transport=tcp>';
 my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
-               ow => 8605, transient => 8606);
+               ow => 8605, transient => 8606, contacts => 8607,
+               contacts_tls => 8608);
 my $log     = "$dir/access.log";
 my $db      = 'client';
 # the MPM test/run-tests.sh was asked for (LP_TEST_MPM), as for the suite
@@ -101,6 +102,12 @@ for my $v (sort keys %port) {
         guard => '# the x-linphone-provisioning guard, as by default',
         transient => "LinphoneProvisioningRequireHeader Off\n"
                . "    LinphoneProvisioningRC \"$rc_transient\"",
+        contacts => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningVcardListURL http://127.0.0.1:$port{contacts}/contacts/vcard",
+        contacts_tls => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningVcardListURL https://127.0.0.1:$port{contacts_tls}/contacts/vcard\n"
+               . "    SSLEngine on\n"
+               . "    SSLCertificateFile $crt\n    SSLCertificateKeyFile $key",
         ow    => "LinphoneProvisioningRequireHeader Off\n"
                . "    <Location /provisioning/me>\n"
                . "        LinphoneProvisioningOverwriteAll On\n"
@@ -149,6 +156,12 @@ LinphoneProvisioningVcardListURL none
     AuthName "Linphone provisioning"
     Require valid-user
 </Location>
+<Location /contacts/vcard>
+    SetHandler linphone-contacts
+    AuthType Linphone
+    AuthName "Linphone provisioning"
+    Require valid-user
+</Location>
 
 $vhosts
 CONF
@@ -157,7 +170,7 @@ start_httpd($conf, values %port);
 
 sub url {
     my($v, $path) = @_;
-    my $scheme = $v eq 'https' ? 'https' : 'http';
+    my $scheme = $v =~ /^(?:https|contacts_tls)$/ ? 'https' : 'http';
     return "$scheme://127.0.0.1:$port{$v}$path";
 }
 
@@ -367,6 +380,62 @@ is($r->{status}, 'Failed', 'stale credentials on /provisioning/me: Failed')
 my @me = grep { $_->{uri} eq '/provisioning/me' } @l;
 ok(@me && !grep({ $_->{status} != 401 } @me),
    'stale credentials: every answer was 401 (' . scalar(@me) . ' requests)');
+
+# ===========================================================================
+# f. the contacts list: right after provisioning by token the client fetches
+# misc/contacts-vcard-list, answering the Digest challenge with the
+# credentials it just received, into a friend list: every contact is kept,
+# hostile names included (liblinphone drops a vCard with a raw comma and
+# every one after it)
+my $u_o = uniq('olga');
+my $sha_o = ha1('SHA-256', $u_o, $domain, 'secret');
+my $id_o = create_account($u_o, $domain, 'Olga', passwords => [[$sha_o, 'SHA-256']],
+                          db => $db);
+my @contacts;
+for my $n ('Doe, John', 'a;b', 'back\\slash', "two\r\nlines", "\x{e9}" x 200, undef, 'Listed') {
+    my $u = uniq('friend');
+    my $fid = create_account($u, $domain, defined $n ? utf8($n) : undef, db => $db);
+    push @contacts, { user => $u, name => $n, id => $fid };
+}
+dbh($db)->do('INSERT INTO contacts (account_id, contact_id) VALUES (?, ?)', undef,
+             $id_o, $_->{id}) for @contacts[0 .. $#contacts - 1];
+dbh($db)->do("INSERT INTO contacts_lists (title, description) VALUES ('client list', '')");
+my $list_id = dbh($db)->last_insert_id(undef, undef, 'contacts_lists', 'id');
+dbh($db)->do('INSERT INTO contacts_list_contact (contact_id, contacts_list_id) VALUES (?, ?)',
+             undef, $contacts[-1]{id}, $list_id);
+dbh($db)->do('INSERT INTO account_contacts_list (account_id, contacts_list_id) VALUES (?, ?)',
+             undef, $id_o, $list_id);
+my @want_addr = sort map { "sip:$_->{user}\@$domain" } @contacts;
+# what the client shows: the vCard text as written (it does not unescape
+# \, and \\), a line break as a space, no name: the address
+my @want_name = sort map {
+    my $n = $_->{name};
+    defined $n ? do { (my $t = $n) =~ s/\\/\\\\/g; $t =~ s/,/\\,/g; $t =~ s/\r\n/ /g;
+                      utf8($t) }
+               : "$_->{user}\@$domain"
+} @contacts;
+for my $v (qw(contacts contacts_tls)) {
+    my $tok = create_provisioning_token($id_o, undef, 0, undef, db => $db);
+    $r = run_client(uri => url($v => "/provisioning/$tok"),
+                    ca => $v eq 'contacts_tls' ? $ca : undef, contacts => 15,
+                    name => "f-$v");
+    is($r->{status}, 'Successful', "contacts $v: provisioned") or show($r);
+    my @vc = grep { $_->{uri} eq '/contacts/vcard' } logged(3);
+    is(join(' ', map { $_->{status} } @vc), '401 200',
+       "contacts $v: the client fetched the list, challenged, then 200")
+        or diag(explain(\@vc));
+    is(($vc[0] || {})->{from}, "sip:$u_o\@$domain", "contacts $v: with From");
+    like(($vc[-1] || {})->{authz} // '', qr/^Digest /, "contacts $v: answered with Digest");
+    my($fl) = grep { ($_->{list_uri} // '') =~ m{/contacts/vcard$} } @{ $r->{friend_lists} };
+    ok($fl, "contacts $v: a friend list of the vCard URL")
+        or diag(explain($r->{friend_lists}));
+    $fl ||= { friends => [] };
+    is_deeply([sort map { my $a = $_->{friend_address} // '';
+                          $a =~ s/^.*<(.*)>.*$/$1/; $a } @{ $fl->{friends} }],
+              \@want_addr, "contacts $v: every contact's SIP address");
+    is_deeply([sort map { $_->{friend_name} // '' } @{ $fl->{friends} }], \@want_name,
+              "contacts $v: every contact's name, as the client shows it");
+}
 
 stop_httpd();
 my @crash = grep { /exit signal|Segmentation fault|AddressSanitizer/ }
