@@ -303,3 +303,46 @@ int lp_auth_check_user_id(request_rec *r)
     }
     return digest(r, space_domain);
 }
+
+/* The account another module's r->user names: exactly sip:user@domain,
+ * user@domain, or a bare user in LinphoneProvisioningDomain, never decoded;
+ * the row must match it byte for byte (lp_store_account). */
+static lp_store_status account_of_user(request_rec *r, linphone_account **a)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const char *user, *domain;
+
+    if (lp_user_address_parse(r->pool, r->user, &user, &domain)
+        || (!domain && !c->domain))
+        return LP_STORE_NOT_FOUND;
+    return lp_store_account(r, user, domain ? domain : c->domain, a);
+}
+
+int lp_auth_request_account(request_rec *r, linphone_account **a)
+{
+    const char *space_domain;
+    int status;
+
+    if ((*a = lp_auth_account(r)))
+        /* AuthType Linphone refused blocked and other spaces' accounts */
+        return OK;
+    if (!r->user)
+        return lp_respond_error(r, HTTP_UNAUTHORIZED,
+                                "Authentication required");
+    switch (account_of_user(r, a)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        return lp_respond_error(r, HTTP_FORBIDDEN, "No account for this user");
+    default:
+        return lp_respond_unavailable(r);
+    }
+    space_domain = lp_auth_space_domain(r, &status);
+    if (status == HTTP_SERVICE_UNAVAILABLE)
+        return lp_respond_unavailable(r);
+    if (status != OK || (space_domain && strcmp((*a)->domain, space_domain)))
+        return lp_respond_error(r, HTTP_FORBIDDEN, "Account not in this space");
+    if ((*a)->blocked)
+        return lp_respond_error(r, HTTP_FORBIDDEN, "Account blocked");
+    return OK;
+}

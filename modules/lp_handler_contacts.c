@@ -26,19 +26,6 @@ APLOG_USE_MODULE(linphone_provisioning);
 /* hex digits of the body's SHA-256 kept in the ETag */
 #define ETAG_HEX 32
 
-/* The account another module's r->user names: sip:user@domain, user@domain,
- * or a bare user in LinphoneProvisioningDomain. */
-/* TODO(lead): share with /me */
-static lp_store_status account_of_user(request_rec *r, linphone_account **a)
-{
-    lp_server_conf *c = lp_server_conf_get(r->server);
-    const char *user, *domain;
-
-    if (lp_sip_address_parse(r->pool, r->user, &user, &domain))
-        return LP_STORE_NOT_FOUND;
-    return lp_store_account(r, user, domain ? domain : c->domain, a);
-}
-
 /* 1 when the If-None-Match list names etag (weak comparison) or is "*". */
 static int none_match(request_rec *r, const char *etag)
 {
@@ -98,22 +85,8 @@ int lp_handler_contacts(request_rec *r)
     if (!rest || (*rest && *rest != '/') || (sip && strchr(sip, '/')))
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
 
-    if (!(a = lp_auth_account(r))) {
-        if (!r->user)
-            return lp_respond_error(r, HTTP_UNAUTHORIZED,
-                                    "Authentication required");
-        switch (account_of_user(r, &a)) {
-        case LP_STORE_OK:
-            break;
-        case LP_STORE_NOT_FOUND:
-            return lp_respond_error(r, HTTP_FORBIDDEN,
-                                    "No account for this user");
-        default:
-            return lp_respond_unavailable(r);
-        }
-    }
-    if (a->blocked)
-        return lp_respond_error(r, HTTP_FORBIDDEN, "Account blocked");
+    if ((status = lp_auth_request_account(r, &a)) != OK)
+        return status;
 
     if (lp_store_contacts(r, a->id, &contacts) != LP_STORE_OK)
         return lp_respond_unavailable(r);
