@@ -39,6 +39,15 @@ int lp_header_missing(request_rec *r)
            && !apr_table_get(r->headers_in, PROVISIONING_HEADER);
 }
 
+const char *lp_claim_domain(request_rec *r)
+{
+    int missing, failed;
+    const lp_space *space = lp_space_of(r, &missing, &failed);
+
+    /* a space without a domain serves no account */
+    return space ? (space->domain ? space->domain : "") : NULL;
+}
+
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
@@ -55,6 +64,7 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
     cl->algorithm = sc->password_algorithm;
     cl->ip = r->useragent_ip;
     cl->user_agent = ua ? lp_utf8_prefix(r->pool, ua, USER_AGENT_MAX) : NULL;
+    cl->domain = lp_claim_domain(r);
 }
 
 int lp_respond_store(request_rec *r, lp_store_status st)
@@ -80,8 +90,10 @@ int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
 
     if (st != LP_STORE_OK)
         return lp_respond_store(r, st);
-    /* what changed the database is logged; a plain /me fetch is not */
-    if (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password)
+    /* what changed the database is logged; a plain /me fetch and HEAD
+     * (read only) are not */
+    if (!r->header_only
+        && (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password))
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
                       "provisioned account %" APR_INT64_T_FMT " (%s@%s) by "
                       "%s%s for client %s, user agent \"%s\"", account->id,
