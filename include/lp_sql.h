@@ -77,6 +77,12 @@ int lp_sql_sqlite_busy_ms(int total_ms);
  * they must be run as queries, not commands. */
 int lp_sql_session_returns_rows(lp_dialect dialect);
 const char *lp_sql_begin(lp_dialect dialect);
+/* MariaDB: TIMESTAMP columns (FlexiAPI's created_at) are converted through
+ * the session's time_zone.  FlexiAPI's Laravel connection sets none (its
+ * config/database.php has no 'timezone'), so it writes its UTC strings in
+ * the server's global zone: ours reads and writes in that same zone, and
+ * follows it when it changes (lp_store.c re-reads it, see zone_sync). */
+#define LP_SQL_ZONE_SYNC "SET time_zone = @@global.time_zone"
 #define LP_SQL_COMMIT "COMMIT"
 #define LP_SQL_ROLLBACK "ROLLBACK"
 

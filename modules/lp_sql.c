@@ -158,6 +158,7 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
          * shared locks and the racing requests deadlock (503), and READ
          * COMMITTED refuses writes under binlog_format=STATEMENT. */
         snprintf(buf, size, "SET NAMES utf8mb4\n"
+                 LP_SQL_ZONE_SYNC "\n"
                  "SET SESSION innodb_lock_wait_timeout = %d\n"
                  "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                  lp_sql_lock_wait(dialect, lock_timeout_seconds * 1000));

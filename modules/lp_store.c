@@ -69,6 +69,7 @@ typedef struct {
     apr_dbd_prepared_t *stmt[LP_SQL_COUNT];
     apr_time_t deadline;    /* of the request using it: see tx_deadline() */
     int lock_wait;          /* server: the session's lock wait, -1 unknown */
+    apr_time_t zone_synced; /* mysql: when the session's time_zone was set */
 } lp_conn;
 
 typedef struct {
@@ -454,6 +455,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
     }
     if ((*why = session_setup(r, dbd, c)) != 0)
         return NULL;
+    c->zone_synced = apr_time_now();
     c->prepared_before = 1;
     for (i = 0; i < LP_SQL_COUNT; i++) {
         c->stmt[i] = NULL;
@@ -826,6 +828,26 @@ static lp_store_status load_passwords(tx *t, linphone_account *a)
     return LP_STORE_OK;
 }
 
+/* MariaDB: a pooled session keeps the time_zone it was given, while new
+ * sessions (FlexiAPI's) take the server's current one: re-read it at most
+ * once a second per connection, so that a change of the server's zone
+ * never makes a token look hours older or younger.  0, or -1 logged. */
+static int zone_sync(tx *t)
+{
+    apr_time_t now = apr_time_now();
+    int nrows, rv;
+
+    if (t->conn->dialect != LP_DIALECT_MYSQL
+        || now - t->conn->zone_synced < apr_time_from_sec(1))
+        return 0;
+    rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows,
+                       LP_SQL_ZONE_SYNC);
+    if (rv)
+        return failed(t, "the time zone setting", rv);
+    t->conn->zone_synced = now;
+    return 0;
+}
+
 /* The request's pooled connection, ready for our statements; -1 if none. */
 static int tx_open(request_rec *r, tx *t)
 {
@@ -857,8 +879,13 @@ static int tx_open(request_rec *r, tx *t)
         return -1;
     }
     t->conn = conn_setup(r, t->dbd, &why);
-    if (t->conn)
+    if (t->conn && zone_sync(t) == 0)
         return 0;
+    if (t->conn) {
+        /* a lost session: the check below reconnects it */
+        t->conn = NULL;
+        why = -1;
+    }
     /* a SQLite connection that cannot prepare our statements is on the
      * wrong file (or none): retrying on it cannot help.  One that waited
      * for another program's lock until the deadline is sound: the next
