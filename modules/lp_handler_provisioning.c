@@ -84,25 +84,24 @@ int lp_respond_store(request_rec *r, lp_store_status st)
 int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
 {
     static const char *const by[] = { "token", "auth token", "account" };
-    const char *ua = apr_table_get(r->headers_in, "User-Agent");
     linphone_account *account = NULL;
     lp_store_status st = lp_store_claim(r, cl, &account);
 
     if (st != LP_STORE_OK)
         return lp_respond_store(r, st);
     /* what changed the database is logged; a plain /me fetch and HEAD
-     * (read only) are not */
+     * (read only) are not.  Not the user agent: the error log carries no
+     * request data (the access log can, see LogFormat). */
     if (!r->header_only
         && (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password))
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
                       "provisioned account %" APR_INT64_T_FMT " (%s@%s) by "
-                      "%s%s for client %s, user agent \"%s\"", account->id,
+                      "%s%s for client %s", account->id,
                       ap_escape_logitem(r->pool, account->username),
                       ap_escape_logitem(r->pool, account->domain),
                       by[cl->kind],
                       cl->reset_password ? ", password reset" : "",
-                      r->useragent_ip,
-                      ua ? ap_escape_logitem(r->pool, ua) : "");
+                      r->useragent_ip);
     return lp_document_send_account(r, lp_base_url(r, location), account);
 }
 

@@ -171,14 +171,68 @@ static void write_unlock(request_rec *r, lp_conn *c)
         apr_global_mutex_unlock(write_mutex);
 }
 
-/* The first line of a driver error: DETAIL lines can quote row data. */
+/*
+ * What a driver error is, for the log, without row data: a server's
+ * message can quote values (MariaDB's "Duplicate entry '...'", "Incorrect
+ * string value: '...'", PostgreSQL's DETAIL lines and a trigger's RAISE).
+ * So the log names the error by its code and class only:
+ *
+ * - PostgreSQL: the SQLSTATE.  libpq (12 and later) is asked to make its
+ *   messages the severity and SQLSTATE alone (PQERRORS_SQLSTATE, set on
+ *   each session by session_setup); a message without a SQLSTATE is the
+ *   client library's own (a lost connection) and holds no data.  With an
+ *   older libpq the message is withheld.
+ * - MariaDB: the error number, which the APR driver returns; the message
+ *   of a client error (2000-2999: connection, protocol) holds no data and
+ *   is kept.
+ * - SQLite: the result code, and the message, which never quotes values
+ *   (constraint messages name columns, RAISE takes a literal).
+ */
+#define PQERRORS_SQLSTATE 3
+static int (*pq_set_error_verbosity)(void *conn, int verbosity);
+static int pq_sqlstate_only = -1;       /* -1: not looked up yet */
+
+static const char *first_line(request_rec *r, const char *e)
+{
+    return e ? apr_pstrndup(r->pool, e, strcspn(e, "\r\n")) : "no message";
+}
+
 static const char *driver_error(request_rec *r, ap_dbd_t *dbd, int rv)
 {
-    const char *e = apr_dbd_error(dbd->driver, dbd->handle, rv);
+    const char *name = apr_dbd_name(dbd->driver);
 
-    if (!e)
-        return "(no message)";
-    return apr_pstrndup(r->pool, e, strcspn(e, "\r\n"));
+    if (!strcmp(name, "pgsql"))
+        return pq_sqlstate_only == 1
+               ? apr_pstrcat(r->pool, "PostgreSQL ", first_line(r,
+                             apr_dbd_error(dbd->driver, dbd->handle, rv)),
+                             NULL)
+               : "PostgreSQL error (message withheld: libpq before 12)";
+    if (!strcmp(name, "mysql"))
+        return rv >= 2000 && rv < 3000
+               ? apr_psprintf(r->pool, "MariaDB client error %d: %s", rv,
+                              first_line(r, apr_dbd_error(dbd->driver,
+                                                          dbd->handle, rv)))
+               : apr_psprintf(r->pool, "MariaDB error %d", rv);
+    return apr_psprintf(r->pool, "SQLite result %d: %s", rv,
+                        first_line(r, apr_dbd_error(dbd->driver, dbd->handle,
+                                                    rv)));
+}
+
+/* PostgreSQL: messages of this session are the severity and SQLSTATE. */
+static void pq_terse(ap_dbd_t *dbd)
+{
+    void *conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
+
+    if (pq_sqlstate_only < 0) {
+        /* racing threads store the same values */
+        pq_set_error_verbosity = (int (*)(void *, int))
+                                 dlsym(RTLD_DEFAULT, "PQsetErrorVerbosity");
+        /* PQERRORS_SQLSTATE came with libpq 12, as PQresultMemorySize */
+        pq_sqlstate_only = pq_set_error_verbosity
+                           && dlsym(RTLD_DEFAULT, "PQresultMemorySize");
+    }
+    if (pq_sqlstate_only == 1 && conn)
+        pq_set_error_verbosity(conn, PQERRORS_SQLSTATE);
 }
 
 static int server_dialect(const lp_conn *c)
@@ -378,6 +432,8 @@ static int session_setup(request_rec *r, ap_dbd_t *dbd, lp_conn *c)
 
     session = apr_pstrdup(r->pool, lp_sql_session(c->dialect, sc->db_timeout,
                                                   buf, sizeof buf));
+    if (c->dialect == LP_DIALECT_PGSQL)
+        pq_terse(dbd);
     if (c->dialect == LP_DIALECT_SQLITE3 && sq_resolve())
         sq_busy_handler(apr_dbd_native_handle(dbd->driver, dbd->handle),
                         busy_wait, c);
