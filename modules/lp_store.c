@@ -231,7 +231,7 @@ static void pq_terse(ap_dbd_t *dbd)
         pq_sqlstate_only = pq_set_error_verbosity
                            && dlsym(RTLD_DEFAULT, "PQresultMemorySize");
     }
-    if (pq_sqlstate_only == 1 && conn)
+    if (pq_sqlstate_only == 1 && pq_set_error_verbosity && conn)
         pq_set_error_verbosity(conn, PQERRORS_SQLSTATE);
 }
 
