@@ -29,7 +29,7 @@ use Apache::Test ();
 use Apache::TestRequest ();
 
 our @EXPORT = qw(
-    LP_NS db_file dbh db_driver db_env db_key db_insert_id utc_ts uniq
+    LP_NS db_file dbh dbh_new db_driver db_env db_key db_insert_id utc_ts uniq
     random_token utf8 ha1
     create_account create_password create_provisioning_token create_auth_token
     ensure_account
@@ -82,6 +82,13 @@ my %dbh;
 sub dbh {
     my $name = shift || 'main';
     return $dbh{$name} if $dbh{$name} && $dbh{$name}->ping;
+    return $dbh{$name} = dbh_new($name);
+}
+
+# dbh_new($name): a connection of its own, not shared with dbh()'s (for a
+# forked child, or a second session holding a lock).
+sub dbh_new {
+    my $name = shift || 'main';
     # a handle whose server went away (dbrestart.t, dbfail.t): replaced
     # quietly
     local $SIG{__WARN__} = sub { warn @_ unless $_[0] =~ /DESTROY failed/ };
@@ -107,7 +114,7 @@ sub dbh {
                             { %attr, sqlite_unicode => 0 });
         $dbh->sqlite_busy_timeout(5000);
     }
-    return $dbh{$name} = $dbh;
+    return $dbh;
 }
 
 # The id of the row just inserted into $table through $dbh.

@@ -34,8 +34,7 @@ my $pid = fork;
 die "fork: $!" unless defined $pid;
 if (!$pid) {
     close $ready_r;
-    my $h = DBI->connect('dbi:SQLite:dbname=' . db_file($db), '', '',
-                         { RaiseError => 1, AutoCommit => 1 });
+    my $h = dbh_new($db);
     $h->do('BEGIN IMMEDIATE');
     $h->do('UPDATE accounts SET updated_at = updated_at WHERE id = ?', undef, $id);
     syswrite $ready_w, "1";

@@ -15,7 +15,6 @@ use warnings FATAL => 'all';
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 
-use DBI;
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use Apache::Test qw(-withtestmore);
@@ -29,16 +28,6 @@ my $driver = db_driver();
 my $margin = $driver eq 'mysql' ? 1.0 : 0.3;
 Apache::TestRequest::module('lp_dbfail');
 
-# A connection of its own (the fixtures' handle is shared with the parent).
-sub connect_new {
-    my %attr = (RaiseError => 1, PrintError => 0, AutoCommit => 1);
-    return DBI->connect('dbi:SQLite:dbname=' . db_file($db), '', '', \%attr)
-        if $driver eq 'sqlite3';
-    return DBI->connect("dbi:Pg:dbname=lp_$db;host=127.0.0.1;port=" . db_env('LP_PG_PORT'),
-                        db_env('LP_PG_ADMIN'), '', \%attr) if $driver eq 'pgsql';
-    return DBI->connect("dbi:mysql:database=lp_$db;host=127.0.0.1;port=" . db_env('LP_MY_PORT'),
-                        db_env('LP_MY_ADMIN'), db_env('LP_MY_ADMIN_PASSWORD'), \%attr);
-}
 
 # hold($sql, $arg, $seconds): a child that takes a lock, says so, holds it.
 sub hold {
@@ -48,7 +37,7 @@ sub hold {
     die "fork: $!" unless defined $pid;
     if (!$pid) {
         close $r;
-        my $h = connect_new();
+        my $h = dbh_new($db);
         if ($driver eq 'sqlite3') { $h->do('BEGIN IMMEDIATE') }
         else { $h->begin_work; $h->selectall_arrayref($sql, undef, $arg) }
         syswrite $w, '1';

@@ -17,7 +17,6 @@ use warnings FATAL => 'all';
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 
-use DBI;
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use Apache::Test qw(-withtestmore);
@@ -30,15 +29,6 @@ my $db     = 'fail';
 my $driver = db_driver();
 Apache::TestRequest::module('lp_dbfail');     # DBTimeout 1
 
-sub connect_new {
-    my %attr = (RaiseError => 1, PrintError => 0, AutoCommit => 1);
-    return DBI->connect('dbi:SQLite:dbname=' . db_file($db), '', '', \%attr)
-        if $driver eq 'sqlite3';
-    return DBI->connect("dbi:Pg:dbname=lp_$db;host=127.0.0.1;port=" . db_env('LP_PG_PORT'),
-                        db_env('LP_PG_ADMIN'), '', \%attr) if $driver eq 'pgsql';
-    return DBI->connect("dbi:mysql:database=lp_$db;host=127.0.0.1;port=" . db_env('LP_MY_PORT'),
-                        db_env('LP_MY_ADMIN'), db_env('LP_MY_ADMIN_PASSWORD'), \%attr);
-}
 
 my $id  = create_account(uniq('newest'), 'example.org', 'Newest', db => $db);
 my $old = create_provisioning_token($id, undef, 0, undef, db => $db);
@@ -49,7 +39,7 @@ my $pid = fork;
 die "fork: $!" unless defined $pid;
 if (!$pid) {
     close $r;
-    my $h = connect_new();
+    my $h = dbh_new($db);
     my $insert = 'INSERT INTO provisioning_tokens (account_id, token, used, created_at,'
                . ' updated_at) VALUES (?, ?, ?, ?, ?)';
     if ($driver eq 'sqlite3') {
@@ -69,7 +59,7 @@ if (!$pid) {
                                undef, $tid);
         syswrite $w, '1';
         sleep 0.3;          # the claim's SELECT has run, its UPDATE waits
-        my $h2 = connect_new();
+        my $h2 = dbh_new($db);
         $h2->do($insert, undef, $id, $new, 0, utc_ts(), utc_ts());
         $h2->disconnect;
         sleep 0.1;

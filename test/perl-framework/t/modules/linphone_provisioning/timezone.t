@@ -10,7 +10,6 @@ use warnings FATAL => 'all';
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 
-use DBI;
 use Time::HiRes qw(sleep);
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
@@ -35,9 +34,7 @@ END { $admin->do('SET GLOBAL time_zone = ?', undef, $zone) if $admin && defined 
 sleep 1.1;
 
 # a new session, as FlexiAPI's: the server's zone, UTC strings
-my $flexi = DBI->connect('dbi:mysql:database=lp_flexi;host=127.0.0.1;port=' . db_env('LP_MY_PORT'),
-                         db_env('LP_MY_ADMIN'), db_env('LP_MY_ADMIN_PASSWORD'),
-                         { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
+my $flexi = dbh_new('flexi');
 my($session) = $flexi->selectrow_array('SELECT @@session.time_zone');
 is($session, '-01:00', "FlexiAPI's new session is in the server's zone");
 
