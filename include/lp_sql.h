@@ -42,6 +42,7 @@ typedef enum {
     LP_SQL_API_KEY_FIND,
     LP_SQL_API_KEY_TOUCH,
     LP_SQL_SPACE_FIND,
+    LP_SQL_ACCOUNT_LOCK,
     LP_SQL_COUNT
 } lp_sql_id;
 

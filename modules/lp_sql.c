@@ -56,6 +56,15 @@ typedef struct {
     "WHERE id = %lld AND " not_activated
 
 static const statement catalogue[LP_SQL_COUNT] = {
+    /* PostgreSQL only (lp_store.c): a token INSERT checks its foreign key
+     * with FOR KEY SHARE on the account row, which FOR UPDATE excludes, so
+     * a newer token either commits before the consuming UPDATE starts (and
+     * that UPDATE sees it) or waits for our COMMIT.  Valid SQL elsewhere,
+     * never run there. */
+    [LP_SQL_ACCOUNT_LOCK] = { "linphone_account_lock",
+        "SELECT id FROM accounts WHERE id = %lld FOR UPDATE", {
+            [LP_DIALECT_SQLITE3] = "SELECT id FROM accounts WHERE id = %lld"
+        } },
     [LP_SQL_TOKEN_FIND] = { "linphone_token_find",
         TOKEN_FIND(NEWEST_UNUSED("NOT c.used")), {
             [LP_DIALECT_SQLITE3] = TOKEN_FIND(NEWEST_UNUSED(

@@ -664,7 +664,7 @@ static int read_rows(tx *t, lp_sql_id id, int nargs, const char **args,
     const apr_dbd_driver_t *d = t->dbd->driver;
     int rv, ncols, i, n;
 
-    if (t->dropped)
+    if (t->dropped || lock_wait_fit(t))
         return -1;
     rv = apr_dbd_pselect(d, p, t->dbd->handle, &res, t->conn->stmt[id], 1,
                          nargs, args);
@@ -789,6 +789,12 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
             return LP_STORE_BLOCKED;
         if (read_only)
             return LP_STORE_OK;
+        /* PostgreSQL's UPDATE sees rows committed before it starts, not
+         * those committing while it waits: see LP_SQL_ACCOUNT_LOCK */
+        args[0] = v[4];
+        if (t->conn->dialect == LP_DIALECT_PGSQL
+            && read_rows(t, LP_SQL_ACCOUNT_LOCK, 1, args, &rows))
+            return LP_STORE_UNAVAILABLE;
         args[0] = cl->ip;
         args[1] = cl->user_agent;
         args[2] = now;

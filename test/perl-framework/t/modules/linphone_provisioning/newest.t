@@ -9,9 +9,10 @@
 # its SELECT, so this holds there by construction; on MariaDB the UPDATE's
 # subquery reads the latest committed rows once it has the row lock.
 # PostgreSQL's UPDATE sees what was committed before it started, not what
-# commits while it waits for the row lock (only the row itself is
-# re-read): there the claim may win, and the test checks that the outcome
-# is whole either way.
+# commits while it waits for the row lock, so the claim locks the account
+# row first: the newer token's INSERT (its foreign key check) waits for the
+# claim, which wins, and the newer token comes after it.  There the test
+# checks that the outcome is whole.
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -58,12 +59,22 @@ if (!$pid) {
         $h->selectall_arrayref('SELECT id FROM provisioning_tokens WHERE id = ? FOR UPDATE',
                                undef, $tid);
         syswrite $w, '1';
-        sleep 0.3;          # the claim's SELECT has run, its UPDATE waits
-        my $h2 = dbh_new($db);
-        $h2->do($insert, undef, $id, $new, 0, utc_ts(), utc_ts());
-        $h2->disconnect;
-        sleep 0.1;
+        # the newer token from another session, 0.3 s in (the claim's SELECT
+        # has run, its UPDATE waits); on PostgreSQL that INSERT may itself
+        # wait for the claim (its foreign key against the account row the
+        # claim locked), so it runs apart and the lock goes at 0.4 s anyway
+        my $ins = fork;
+        die "fork: $!" unless defined $ins;
+        if (!$ins) {
+            sleep 0.3;
+            my $h2 = dbh_new($db);
+            $h2->do($insert, undef, $id, $new, 0, utc_ts(), utc_ts());
+            $h2->disconnect;
+            POSIX::_exit(0);
+        }
+        sleep 0.4;
         $h->rollback;
+        waitpid($ins, 0);
     }
     $h->disconnect;
     POSIX::_exit(0);
