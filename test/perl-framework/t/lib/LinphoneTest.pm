@@ -36,6 +36,7 @@ our @EXPORT = qw(
     fetch_account fetch_passwords fetch_provisioning_token fetch_auth_token
     parse_doc doc_sections doc_entry doc_entries section_entries all_entries
     hget hrequest status_is is_4xx is_plain_error lp_header loopback_ip
+    in_child
 );
 
 use constant LP_NS => 'http://www.linphone.org/xsds/lpconfig.xsd';
@@ -115,6 +116,28 @@ sub dbh_new {
         $dbh->sqlite_busy_timeout(5000);
     }
     return $dbh;
+}
+
+# in_child($setup, $then): forks a child that runs $setup->() (taking a
+# lock, typically, on a dbh_new() connection), lets the parent go on, runs
+# $then->(results of $setup) and exits.  Returns the child's pid once
+# $setup is done.
+sub in_child {
+    my($setup, $then) = @_;
+    pipe(my $r, my $w) or die "pipe: $!";
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if (!$pid) {
+        close $r;
+        my @held = $setup->();
+        syswrite $w, '1';
+        close $w;
+        $then->(@held);
+        POSIX::_exit(0);
+    }
+    close $w;
+    sysread $r, my $buf, 1;
+    return $pid;
 }
 
 # The id of the row just inserted into $table through $dbh.

@@ -29,23 +29,17 @@ my $token = create_provisioning_token($id, undef, 0, undef, db => $db);
 
 # The holder: its own connection (not the fixtures' shared one), the lock
 # taken before the requests start and released 0.5 s later.
-pipe(my $ready_r, my $ready_w) or die "pipe: $!";
-my $pid = fork;
-die "fork: $!" unless defined $pid;
-if (!$pid) {
-    close $ready_r;
+my $pid = in_child(sub {
     my $h = dbh_new($db);
     $h->do('BEGIN IMMEDIATE');
     $h->do('UPDATE accounts SET updated_at = updated_at WHERE id = ?', undef, $id);
-    syswrite $ready_w, "1";
-    close $ready_w;
+    return $h;
+}, sub {
+    my $h = shift;
     sleep 0.5;
     $h->do('COMMIT');
     $h->disconnect;
-    POSIX::_exit(0);
-}
-close $ready_w;
-sysread $ready_r, my $buf, 1;
+});
 
 my $start = time;
 my %got;

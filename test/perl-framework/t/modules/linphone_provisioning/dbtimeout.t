@@ -32,24 +32,17 @@ Apache::TestRequest::module('lp_dbfail');
 # hold($sql, $arg, $seconds): a child that takes a lock, says so, holds it.
 sub hold {
     my($sql, $arg, $seconds) = @_;
-    pipe(my $r, my $w) or die "pipe: $!";
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        close $r;
+    return in_child(sub {
         my $h = dbh_new($db);
         if ($driver eq 'sqlite3') { $h->do('BEGIN IMMEDIATE') }
         else { $h->begin_work; $h->selectall_arrayref($sql, undef, $arg) }
-        syswrite $w, '1';
-        close $w;
+        return $h;
+    }, sub {
+        my $h = shift;
         sleep $seconds;
         $driver eq 'sqlite3' ? $h->do('ROLLBACK') : $h->rollback;
         $h->disconnect;
-        POSIX::_exit(0);
-    }
-    close $w;
-    sysread $r, my $buf, 1;
-    return $pid;
+    });
 }
 
 my $log = Apache::Test::vars('t_logs') . '/dbwait_log';

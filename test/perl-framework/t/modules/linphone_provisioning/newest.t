@@ -35,52 +35,47 @@ my $id  = create_account(uniq('newest'), 'example.org', 'Newest', db => $db);
 my $old = create_provisioning_token($id, undef, 0, undef, db => $db);
 my $new = random_token();
 
-pipe(my $r, my $w) or die "pipe: $!";
-my $pid = fork;
-die "fork: $!" unless defined $pid;
-if (!$pid) {
-    close $r;
+my $insert = 'INSERT INTO provisioning_tokens (account_id, token, used, created_at,'
+           . ' updated_at) VALUES (?, ?, ?, ?, ?)';
+my $pid = in_child(sub {
     my $h = dbh_new($db);
-    my $insert = 'INSERT INTO provisioning_tokens (account_id, token, used, created_at,'
-               . ' updated_at) VALUES (?, ?, ?, ?, ?)';
     if ($driver eq 'sqlite3') {
         $h->do('BEGIN IMMEDIATE');
-        syswrite $w, '1';
+        return $h;
+    }
+    $h->begin_work;
+    # by primary key: a record lock only (InnoDB would lock the gap of a
+    # secondary index too, and the INSERT below would wait)
+    my($tid) = $h->selectrow_array('SELECT id FROM provisioning_tokens WHERE token = ?',
+                                   undef, $old);
+    $h->selectall_arrayref('SELECT id FROM provisioning_tokens WHERE id = ? FOR UPDATE',
+                           undef, $tid);
+    return $h;
+}, sub {
+    my $h = shift;
+    if ($driver eq 'sqlite3') {
         sleep 0.4;
         $h->do($insert, undef, $id, $new, 0, utc_ts(), utc_ts());
         $h->do('COMMIT');
     }
     else {
-        $h->begin_work;
-        # by primary key: a record lock only (InnoDB would lock the gap
-        # of a secondary index too, and the INSERT below would wait)
-        my($tid) = $h->selectrow_array('SELECT id FROM provisioning_tokens WHERE token = ?',
-                                       undef, $old);
-        $h->selectall_arrayref('SELECT id FROM provisioning_tokens WHERE id = ? FOR UPDATE',
-                               undef, $tid);
-        syswrite $w, '1';
-        # the newer token from another session, 0.3 s in (the claim's SELECT
-        # has run, its UPDATE waits); on PostgreSQL that INSERT may itself
-        # wait for the claim (its foreign key against the account row the
-        # claim locked), so it runs apart and the lock goes at 0.4 s anyway
-        my $ins = fork;
-        die "fork: $!" unless defined $ins;
-        if (!$ins) {
+        # the newer token from another session, 0.3 s in (the claim's
+        # SELECT has run, its UPDATE waits); on PostgreSQL that INSERT may
+        # itself wait for the claim (its foreign key against the account
+        # row the claim locked), so it runs apart and the lock goes at
+        # 0.4 s anyway
+        my $ins = in_child(sub { }, sub {
             sleep 0.3;
             my $h2 = dbh_new($db);
             $h2->do($insert, undef, $id, $new, 0, utc_ts(), utc_ts());
             $h2->disconnect;
-            POSIX::_exit(0);
-        }
+        });
         sleep 0.4;
         $h->rollback;
         waitpid($ins, 0);
     }
     $h->disconnect;
-    POSIX::_exit(0);
-}
-close $w;
-sysread $r, my $buf, 1;
+});
 my $res = hget("/provisioning/$old", lp_header);
 waitpid($pid, 0);
 
