@@ -25,6 +25,9 @@ int lp_handler_provisioning(request_rec *r);
 /** The response for a store failure (not LP_STORE_OK): 404, 410, 403 or
  *  503, the same for every URL that looks a token or an account up. */
 int lp_respond_store(request_rec *r, lp_store_status st);
+/** The domain a token's account must have for this request: the space's
+ *  with LinphoneProvisioningSpaces On, else NULL (any). */
+const char *lp_claim_domain(request_rec *r);
 /** A claim of `kind` filled from the request and the configuration. */
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl);
 /** Runs the claim and sends the account's document, or the error. */

@@ -1,8 +1,9 @@
 /*
  * lp_sql — every SQL statement of the module, one catalogue.  The text is
  * portable across the sqlite3, pgsql and mysql APR DBD drivers (TRUE/FALSE
- * literals, `NOT used` tests, the reserved word `key` only table-qualified);
- * a statement that cannot be portable carries per-driver variants, chosen
+ * literals, the reserved word `key` only table-qualified);
+ * a statement that cannot be portable carries per-driver variants (SQLite's
+ * read booleans stored as text), chosen
  * once per connection from apr_dbd_name().  Parameters are always bound.
  *
  * Parameter formats: apr_dbd_pgsql declares each parameter's type from its
@@ -44,6 +45,7 @@ typedef enum {
     LP_SQL_CONTACTS_FIND,
     LP_SQL_CONTACT_TYPES_FIND,
     LP_SQL_CONTACT_ACTIONS_FIND,
+    LP_SQL_ACCOUNT_LOCK,
     LP_SQL_COUNT
 } lp_sql_id;
 
@@ -69,18 +71,28 @@ const char *lp_sql_text(lp_sql_id id, lp_dialect dialect);
  * and transaction control. */
 const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
                            char *buf, int size);
-/* SQLite lock waits.  APR's sqlite3 driver tries a busy statement 16
+/* The lock wait of a server session for a request that has left_ms of
+ * its LinphoneProvisioningDBTimeout: PostgreSQL's lock_timeout in ms (at
+ * least 1: 0 would wait forever), MariaDB's innodb_lock_wait_timeout in
+ * whole seconds, the nearest, at least 1.  Not for SQLite. */
+int lp_sql_lock_wait(lp_dialect dialect, int left_ms);
+/* The statement that sets it. */
+const char *lp_sql_lock_wait_set(lp_dialect dialect, int value, char *buf,
+                                 int size);
+/* SQLite lock waits, when lp_store.c cannot install its busy handler.  APR's sqlite3 driver tries a busy statement 16
  * times, 100 ms apart, so a wait of total_ms is spread over the tries:
  * this is one try's wait (0 below the driver's own floor of 1.6 s). */
 int lp_sql_sqlite_busy_ms(int total_ms);
-/* How long of a lock wait of total_ms a SQLite writer may spend waiting
- * for its turn (lp_store.c's write mutex) and still leave the driver its
- * floor: total_ms minus 1.6 s, but at least 400 ms. */
-int lp_sql_sqlite_turn_ms(int total_ms);
 /* 1 when session statements answer with a row (SQLite's PRAGMAs do), so
  * they must be run as queries, not commands. */
 int lp_sql_session_returns_rows(lp_dialect dialect);
 const char *lp_sql_begin(lp_dialect dialect);
+/* MariaDB: TIMESTAMP columns (FlexiAPI's created_at) are converted through
+ * the session's time_zone.  FlexiAPI's Laravel connection sets none (its
+ * config/database.php has no 'timezone'), so it writes its UTC strings in
+ * the server's global zone: ours reads and writes in that same zone, and
+ * follows it when it changes (lp_store.c re-reads it, see zone_sync). */
+#define LP_SQL_ZONE_SYNC "SET time_zone = @@global.time_zone"
 #define LP_SQL_COMMIT "COMMIT"
 #define LP_SQL_ROLLBACK "ROLLBACK"
 

@@ -35,6 +35,9 @@ typedef struct {
     const char *algorithm;         /* of the reset password's HA1 */
     const char *ip;                /* recorded on the token row */
     const char *user_agent;
+    /* with LinphoneProvisioningSpaces On, the request space's domain: a
+     * token of an account of another domain is unknown here (NULL: any) */
+    const char *domain;
 } lp_claim;
 
 /** Resolves the optional functions of mod_dbd; 0 when mod_dbd is there. */
@@ -48,7 +51,9 @@ int lp_store_post_config(apr_pool_t *pconf, server_rec *s);
 void lp_store_child_init(apr_pool_t *p, server_rec *s);
 
 /** Claims a token; on LP_STORE_OK *account holds the account and its
- *  passwords as they are after the transaction. */
+ *  passwords as they are after the transaction.  For a HEAD request
+ *  (r->header_only) the verdict is the same but reached by reads only:
+ *  nothing is written, and a password reset is computed, not stored. */
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *claim,
                                linphone_account **account);
 
@@ -76,9 +81,11 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
 lp_store_status lp_store_space(request_rec *r, const char *host,
                                const char ***row);
 /** Checks a provisioning token as a claim would (NOT_FOUND, EXPIRED,
- *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction. */
+ *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction.
+ *  domain as in lp_claim (NULL: any). */
 lp_store_status lp_store_check_token(request_rec *r, const char *token,
-                                     apr_interval_time_t lifetime);
+                                     apr_interval_time_t lifetime,
+                                     const char *domain);
 
 /** The contacts of an account (FlexiAPI's contacts and contacts lists), by
  *  account id, each once, as lp_vcard_contact.  A database without the

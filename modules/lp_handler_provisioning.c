@@ -40,6 +40,15 @@ int lp_header_missing(request_rec *r)
            && !apr_table_get(r->headers_in, PROVISIONING_HEADER);
 }
 
+const char *lp_claim_domain(request_rec *r)
+{
+    int missing, failed;
+    const lp_space *space = lp_space_of(r, &missing, &failed);
+
+    /* a space without a domain serves no account */
+    return space ? (space->domain ? space->domain : "") : NULL;
+}
+
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
@@ -56,6 +65,7 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
     cl->algorithm = sc->password_algorithm;
     cl->ip = r->useragent_ip;
     cl->user_agent = ua ? lp_utf8_clean(r->pool, ua, USER_AGENT_MAX) : NULL;
+    cl->domain = lp_claim_domain(r);
 }
 
 int lp_respond_store(request_rec *r, lp_store_status st)
@@ -75,14 +85,16 @@ int lp_respond_store(request_rec *r, lp_store_status st)
 int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
 {
     static const char *const by[] = { "token", "auth token", "account" };
-    const char *ua = apr_table_get(r->headers_in, "User-Agent");
     linphone_account *account = NULL;
     lp_store_status st = lp_store_claim(r, cl, &account);
 
     if (st != LP_STORE_OK)
         return lp_respond_store(r, st);
-    /* what changed the database is logged; a plain /me fetch is not */
-    if (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password)
+    /* what changed the database is logged; a plain /me fetch and HEAD
+     * (read only) are not.  Not the user agent: the error log carries no
+     * request data (the access log can, see LogFormat). */
+    if (!r->header_only
+        && (cl->kind != LP_CLAIM_ACCOUNT || cl->reset_password))
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0301)
                       "provisioned account %" APR_INT64_T_FMT " (%s@%s) by "
                       "%s%s for client %s, user agent \"%s\"", account->id,
@@ -91,7 +103,8 @@ int lp_claim_send(request_rec *r, const lp_claim *cl, const char *location)
                       by[cl->kind],
                       cl->reset_password ? ", password reset" : "",
                       r->useragent_ip,
-                      ua ? ap_escape_logitem(r->pool, ua) : "");
+                      cl->user_agent ? ap_escape_logitem(r->pool,
+                                                         cl->user_agent) : "");
     return lp_document_send_account(r, lp_base_url(r, location), account);
 }
 

@@ -25,7 +25,8 @@ int lp_serve_qrcode(request_rec *r, const char *location, const char *token)
     struct iovec body;
     apr_status_t rv;
     lp_store_status st = lp_store_check_token(r, token, apr_time_from_sec(
-                             (apr_interval_time_t)60 * sc->token_expiry));
+                             (apr_interval_time_t)60 * sc->token_expiry),
+                             lp_claim_domain(r));
 
     if (st != LP_STORE_OK)
         return lp_respond_store(r, st);

@@ -19,31 +19,75 @@ typedef struct {
     "JOIN account_contacts_list m ON m.contacts_list_id = l.contacts_list_id " \
     "WHERE m.account_id = %lld"
 
+/* SQLite stores a boolean as whatever was written (a database converted
+ * from a PostgreSQL dump holds 't'/'f', some tools write 'true'), and there
+ * `NOT 't'` is true: its variants read booleans as lp_bool_parse does.
+ * Anything else is neither true nor false, as there. */
+#define SQ_FALSE(col) "lower(" col ") IN ('0', 'f', 'false')"
+#define SQ_TRUE(col) "(lower(" col ") IN ('1', 't', 'true'))"
+
+/* The account's newest unused token id, given the test for "unused" */
+#define NEWEST_UNUSED(unused) \
+    "(SELECT MAX(c.id) FROM provisioning_tokens c " \
+    "  WHERE c.account_id = t.account_id AND " unused ")"
+
+#define TOKEN_FIND(newest) \
+    "SELECT t.id, t.used, t.created_at, " newest ", " \
+    LP_SQL_ACCOUNT_COLUMNS ", t.token" \
+    " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id" \
+    " WHERE t.token = %s"
+
+/* the QR code's read-only look at a token: TOKEN_FIND's first four
+ * columns (one verdict serves both), the account's blocked flag and
+ * domain */
+#define TOKEN_CHECK(newest) \
+    "SELECT t.id, t.used, t.created_at, " newest ", a.blocked, a.domain, " \
+    "t.token" \
+    " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id" \
+    " WHERE t.token = %s"
+
+/* The winner of a race is the one request whose UPDATE changes a row, and
+ * the token must still be the account's newest unused one when the UPDATE
+ * runs (a newer one may have been created since the SELECT).  MariaDB
+ * refuses a subquery on the updated table (error 1093) but not one on a
+ * derived table, which it materialises.  Parameters: ip, user agent, now,
+ * token id, account id, token id. */
+#define TOKEN_CONSUME(unused, n_unused) \
+    "UPDATE provisioning_tokens SET used = TRUE, ip = %s, " \
+    "user_agent = %s, updated_at = %pDs WHERE id = %lld AND " unused \
+    " AND NOT EXISTS (SELECT 1 FROM (SELECT n.id FROM provisioning_tokens n" \
+    " WHERE n.account_id = %lld AND n.id > %lld AND " n_unused ") newer)"
+
+#define ACCOUNT_ACTIVATE(not_activated) \
+    "UPDATE accounts SET activated = TRUE, updated_at = %pDs " \
+    "WHERE id = %lld AND " not_activated
+
 static const statement catalogue[LP_SQL_COUNT] = {
+    /* PostgreSQL only (lp_store.c): a token INSERT checks its foreign key
+     * with FOR KEY SHARE on the account row, which FOR UPDATE excludes, so
+     * a newer token either commits before the consuming UPDATE starts (and
+     * that UPDATE sees it) or waits for our COMMIT.  Valid SQL elsewhere,
+     * never run there. */
+    [LP_SQL_ACCOUNT_LOCK] = { "linphone_account_lock",
+        "SELECT id FROM accounts WHERE id = %lld FOR UPDATE", {
+            [LP_DIALECT_SQLITE3] = "SELECT id FROM accounts WHERE id = %lld"
+        } },
     [LP_SQL_TOKEN_FIND] = { "linphone_token_find",
-        "SELECT t.id, t.used, t.created_at, "
-        "(SELECT MAX(c.id) FROM provisioning_tokens c "
-        "  WHERE c.account_id = t.account_id AND NOT c.used), "
-        LP_SQL_ACCOUNT_COLUMNS ", t.token"
-        " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
-        " WHERE t.token = %s", { 0 } },
-    /* the QR code's read-only look at a token: TOKEN_FIND's first four
-     * columns (one verdict serves both) and the account's blocked flag */
+        TOKEN_FIND(NEWEST_UNUSED("NOT c.used")), {
+            [LP_DIALECT_SQLITE3] = TOKEN_FIND(NEWEST_UNUSED(
+                                       SQ_FALSE("c.used"))) } },
     [LP_SQL_TOKEN_CHECK] = { "linphone_token_check",
-        "SELECT t.id, t.used, t.created_at, "
-        "(SELECT MAX(c.id) FROM provisioning_tokens c "
-        "  WHERE c.account_id = t.account_id AND NOT c.used), a.blocked, "
-        "t.token"
-        " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
-        " WHERE t.token = %s", { 0 } },
-    /* the winner of a race is the one request whose UPDATE changes a row */
+        TOKEN_CHECK(NEWEST_UNUSED("NOT c.used")), {
+            [LP_DIALECT_SQLITE3] = TOKEN_CHECK(NEWEST_UNUSED(
+                                       SQ_FALSE("c.used"))) } },
     [LP_SQL_TOKEN_CONSUME] = { "linphone_token_consume",
-        "UPDATE provisioning_tokens SET used = TRUE, ip = %s, "
-        "user_agent = %s, updated_at = %pDs WHERE id = %lld AND NOT used",
-        { 0 } },
+        TOKEN_CONSUME("NOT used", "NOT n.used"), {
+            [LP_DIALECT_SQLITE3] = TOKEN_CONSUME(SQ_FALSE("used"),
+                                                 SQ_FALSE("n.used")) } },
     [LP_SQL_ACCOUNT_ACTIVATE] = { "linphone_account_activate",
-        "UPDATE accounts SET activated = TRUE, updated_at = %pDs "
-        "WHERE id = %lld AND NOT activated", { 0 } },
+        ACCOUNT_ACTIVATE("NOT activated"), {
+            [LP_DIALECT_SQLITE3] = ACCOUNT_ACTIVATE(
+                "(activated IS NULL OR " SQ_TRUE("activated") " = 0)") } },
     [LP_SQL_AUTH_TOKEN_FIND] = { "linphone_auth_token_find",
         "SELECT t.id, t.created_at, " LP_SQL_ACCOUNT_COLUMNS ", t.token"
         " FROM auth_tokens t JOIN accounts a ON a.id = t.account_id"
@@ -132,7 +176,7 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
          * Values are UTF-8 whatever the database's encoding. */
         snprintf(buf, size, "SET lock_timeout = %d\n"
                  "SET client_encoding = 'UTF8'",
-                 lock_timeout_seconds > 0 ? lock_timeout_seconds * 1000 : 1);
+                 lp_sql_lock_wait(dialect, lock_timeout_seconds * 1000));
         break;
     case LP_DIALECT_MYSQL:
         /* apr_dbd_mysql sets no character set: the client library's default
@@ -145,9 +189,10 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
          * shared locks and the racing requests deadlock (503), and READ
          * COMMITTED refuses writes under binlog_format=STATEMENT. */
         snprintf(buf, size, "SET NAMES utf8mb4\n"
+                 LP_SQL_ZONE_SYNC "\n"
                  "SET SESSION innodb_lock_wait_timeout = %d\n"
                  "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-                 lock_timeout_seconds > 0 ? lock_timeout_seconds : 1);
+                 lp_sql_lock_wait(dialect, lock_timeout_seconds * 1000));
         break;
     default:
         /* WAL makes synchronous=NORMAL durable across application crashes;
@@ -161,6 +206,22 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
     return buf;
 }
 
+int lp_sql_lock_wait(lp_dialect dialect, int left_ms)
+{
+    if (dialect == LP_DIALECT_MYSQL)
+        return left_ms >= 1500 ? (left_ms + 500) / 1000 : 1;
+    return left_ms > 0 ? left_ms : 1;
+}
+
+const char *lp_sql_lock_wait_set(lp_dialect dialect, int value, char *buf,
+                                 int size)
+{
+    snprintf(buf, size, dialect == LP_DIALECT_MYSQL
+             ? "SET SESSION innodb_lock_wait_timeout = %d"
+             : "SET lock_timeout = %d", value);
+    return buf;
+}
+
 #define DRIVER_TRIES 16
 #define DRIVER_NAP_MS 100
 
@@ -169,13 +230,6 @@ int lp_sql_sqlite_busy_ms(int total_ms)
     int per_try = total_ms / DRIVER_TRIES - DRIVER_NAP_MS;
 
     return per_try > 0 ? per_try : 0;
-}
-
-int lp_sql_sqlite_turn_ms(int total_ms)
-{
-    int turn = total_ms - DRIVER_TRIES * DRIVER_NAP_MS;
-
-    return turn > 400 ? turn : 400;
 }
 
 int lp_sql_session_returns_rows(lp_dialect dialect)

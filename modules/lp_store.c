@@ -67,8 +67,9 @@ typedef struct {
     int prepared_before;    /* statements of an earlier setup may remain */
     apr_pool_t *pool;       /* the statements' pool, under the connection's */
     apr_dbd_prepared_t *stmt[LP_SQL_COUNT];
-    apr_interval_time_t busy_per_try;   /* SQLite: see busy_wait() */
-    apr_time_t busy_since;
+    apr_time_t deadline;    /* of the request using it: see tx_deadline() */
+    int lock_wait;          /* server: the session's lock wait, -1 unknown */
+    apr_time_t zone_synced; /* mysql: when the session's time_zone was set */
 } lp_conn;
 
 typedef struct {
@@ -78,7 +79,28 @@ typedef struct {
     int started;            /* a prepared statement of it has succeeded */
     int retried;
     int dropped;            /* conn_drop() closed it: touch it no more */
+    int in_tx;              /* between our BEGIN and its COMMIT/ROLLBACK */
+    int wait_set_in_tx;     /* a lock wait SET that a ROLLBACK undoes */
+    apr_time_t deadline;
 } tx;
+
+/* The end of the request's database waits: LinphoneProvisioningDBTimeout
+ * bounds them all together, however many statements and turns the request
+ * takes, so it runs from the request's first use of the database. */
+static apr_time_t tx_deadline(request_rec *r)
+{
+    static const char key[] = "linphone_provisioning_deadline";
+    lp_server_conf *sc = lp_server_conf_get(r->server);
+    apr_time_t *d = NULL;
+
+    apr_pool_userdata_get((void **)&d, key, r->pool);
+    if (!d) {
+        d = apr_palloc(r->pool, sizeof *d);
+        *d = apr_time_now() + apr_time_from_sec(sc->db_timeout);
+        apr_pool_userdata_setn(d, key, apr_pool_cleanup_null, r->pool);
+    }
+    return *d;
+}
 
 int lp_store_init(void)
 {
@@ -111,33 +133,19 @@ void lp_store_child_init(apr_pool_t *p, server_rec *s)
                      "cannot attach to the %s mutex", WRITE_MUTEX_TYPE);
 }
 
-/* One try's lock wait outside our turn to write (readers). */
-static apr_interval_time_t busy_per_try_of(request_rec *r)
-{
-    lp_server_conf *sc = lp_server_conf_get(r->server);
-
-    return apr_time_from_msec(lp_sql_sqlite_busy_ms(sc->db_timeout * 1000));
-}
-
 /* Takes our turn to write (SQLite only, see above); 0, or -1 logged.
- *
- * The whole wait stays within the lock timeout: writers queued behind one
- * that waits for another program's lock must not each wait that long
- * again.  So the turn is waited for at most what the driver's own retries
- * leave of the timeout (lp_sql_sqlite_turn_ms), and the busy handler then
- * gets what is left. */
+ * The turn and then the database lock are waited for until the request's
+ * deadline, so writers queued behind one that waits for another program's
+ * lock do not each wait that long again. */
 static int write_lock(request_rec *r, lp_conn *c)
 {
-    lp_server_conf *sc = lp_server_conf_get(r->server);
-    int total_ms = sc->db_timeout * 1000;
-    apr_time_t start = apr_time_now();
+    apr_interval_time_t left;
     apr_status_t rv;
-    int left_ms;
 
     if (c->dialect != LP_DIALECT_SQLITE3 || !write_mutex)
         return 0;
-    rv = apr_global_mutex_timedlock(write_mutex, apr_time_from_msec(
-                                        lp_sql_sqlite_turn_ms(total_ms)));
+    left = c->deadline - apr_time_now();
+    rv = apr_global_mutex_timedlock(write_mutex, left > 0 ? left : 0);
     if (rv == APR_ENOTIMPL)
         rv = apr_global_mutex_lock(write_mutex);
     if (APR_STATUS_IS_TIMEUP(rv)) {
@@ -152,8 +160,6 @@ static int write_lock(request_rec *r, lp_conn *c)
                       "cannot take the %s mutex", WRITE_MUTEX_TYPE);
         return -1;
     }
-    left_ms = total_ms - (int)apr_time_as_msec(apr_time_now() - start);
-    c->busy_per_try = apr_time_from_msec(lp_sql_sqlite_busy_ms(left_ms));
     return 0;
 }
 
@@ -161,20 +167,72 @@ static int write_lock(request_rec *r, lp_conn *c)
  * and they never took the lock) */
 static void write_unlock(request_rec *r, lp_conn *c)
 {
-    if (c && c->dialect == LP_DIALECT_SQLITE3 && write_mutex) {
+    if (c && c->dialect == LP_DIALECT_SQLITE3 && write_mutex)
         apr_global_mutex_unlock(write_mutex);
-        c->busy_per_try = busy_per_try_of(r);
-    }
 }
 
-/* The first line of a driver error: DETAIL lines can quote row data. */
+/*
+ * What a driver error is, for the log, without row data: a server's
+ * message can quote values (MariaDB's "Duplicate entry '...'", "Incorrect
+ * string value: '...'", PostgreSQL's DETAIL lines and a trigger's RAISE).
+ * So the log names the error by its code and class only:
+ *
+ * - PostgreSQL: the SQLSTATE.  libpq (12 and later) is asked to make its
+ *   messages the severity and SQLSTATE alone (PQERRORS_SQLSTATE, set on
+ *   each session by session_setup); a message without a SQLSTATE is the
+ *   client library's own (a lost connection) and holds no data.  With an
+ *   older libpq the message is withheld.
+ * - MariaDB: the error number, which the APR driver returns; the message
+ *   of a client error (2000-2999: connection, protocol) holds no data and
+ *   is kept.
+ * - SQLite: the result code, and the message, which never quotes values
+ *   (constraint messages name columns, RAISE takes a literal).
+ */
+#define PQERRORS_SQLSTATE 3
+static int (*pq_set_error_verbosity)(void *conn, int verbosity);
+static int pq_sqlstate_only = -1;       /* -1: not looked up yet */
+
+static const char *first_line(request_rec *r, const char *e)
+{
+    return e ? apr_pstrndup(r->pool, e, strcspn(e, "\r\n")) : "no message";
+}
+
 static const char *driver_error(request_rec *r, ap_dbd_t *dbd, int rv)
 {
-    const char *e = apr_dbd_error(dbd->driver, dbd->handle, rv);
+    const char *name = apr_dbd_name(dbd->driver);
 
-    if (!e)
-        return "(no message)";
-    return apr_pstrndup(r->pool, e, strcspn(e, "\r\n"));
+    if (!strcmp(name, "pgsql"))
+        return pq_sqlstate_only == 1
+               ? apr_pstrcat(r->pool, "PostgreSQL ", first_line(r,
+                             apr_dbd_error(dbd->driver, dbd->handle, rv)),
+                             NULL)
+               : "PostgreSQL error (message withheld: libpq before 12)";
+    if (!strcmp(name, "mysql"))
+        return rv >= 2000 && rv < 3000
+               ? apr_psprintf(r->pool, "MariaDB client error %d: %s", rv,
+                              first_line(r, apr_dbd_error(dbd->driver,
+                                                          dbd->handle, rv)))
+               : apr_psprintf(r->pool, "MariaDB error %d", rv);
+    return apr_psprintf(r->pool, "SQLite result %d: %s", rv,
+                        first_line(r, apr_dbd_error(dbd->driver, dbd->handle,
+                                                    rv)));
+}
+
+/* PostgreSQL: messages of this session are the severity and SQLSTATE. */
+static void pq_terse(ap_dbd_t *dbd)
+{
+    void *conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
+
+    if (pq_sqlstate_only < 0) {
+        /* racing threads store the same values */
+        pq_set_error_verbosity = (int (*)(void *, int))
+                                 dlsym(RTLD_DEFAULT, "PQsetErrorVerbosity");
+        /* PQERRORS_SQLSTATE came with libpq 12, as PQresultMemorySize */
+        pq_sqlstate_only = pq_set_error_verbosity
+                           && dlsym(RTLD_DEFAULT, "PQresultMemorySize");
+    }
+    if (pq_sqlstate_only == 1 && pq_set_error_verbosity && conn)
+        pq_set_error_verbosity(conn, PQERRORS_SQLSTATE);
 }
 
 static int server_dialect(const lp_conn *c)
@@ -213,6 +271,8 @@ static int server_dialect(const lp_conn *c)
  * APR driver loaded: no build dependency, and no libsqlite3 at all for a
  * site on another driver.
  */
+#define SQLITE_BUSY 5
+#define SQLITE_LOCKED 6
 #define SQLITE_IOERR 10
 #define SQLITE_CORRUPT 11
 #define SQLITE_CANTOPEN 14
@@ -236,6 +296,8 @@ struct sq_file {
 static int (*sq_close_v2)(void *db);
 static int (*sq_file_control)(void *db, const char *name, int op, void *arg);
 static int (*sq_busy_handler)(void *db, int (*)(void *, int), void *arg);
+static int (*sq_exec)(void *db, const char *sql, void *callback, void *arg,
+                      char **errmsg);
 
 static int sq_resolve(void)
 {
@@ -249,7 +311,10 @@ static int sq_resolve(void)
     if (!sq_busy_handler)
         sq_busy_handler = (int (*)(void *, int (*)(void *, int), void *))
                           dlsym(RTLD_DEFAULT, "sqlite3_busy_handler");
-    return sq_close_v2 && sq_file_control && sq_busy_handler;
+    if (!sq_exec)
+        sq_exec = (int (*)(void *, const char *, void *, void *, char **))
+                  dlsym(RTLD_DEFAULT, "sqlite3_exec");
+    return sq_close_v2 && sq_file_control && sq_busy_handler && sq_exec;
 }
 
 /*
@@ -264,10 +329,17 @@ static int sq_resolve(void)
  * busy_timeout: 20 claims at once took seconds, and some ran past
  * LinphoneProvisioningDBTimeout into 503s (concurrency soak).
  *
- * This busy handler waits as long as busy_timeout did (per try of the
- * driver, see lp_sql_sqlite_busy_ms) but sleeps with the driver's mutex
- * released, as the driver itself does between its retries, polling every
- * few milliseconds.
+ * This busy handler waits until the request's deadline (tx_deadline) and
+ * sleeps with the driver's mutex released, as the driver itself does
+ * between its retries, polling every few milliseconds.  It is installed
+ * before the session's first statement: a new connection's first look at
+ * the schema (PRAGMA synchronous needs it) waits like any statement.
+ *
+ * The driver also retries a busy statement itself, 16 times 100 ms apart:
+ * past the deadline that would add 1.6 s.  So the statements that wait for
+ * the write lock -- BEGIN IMMEDIATE, and COMMIT -- are run with
+ * sqlite3_exec (under the driver's mutex, as the driver runs them), and a
+ * write outside a transaction gets one (see write_rows).
  */
 APU_DECLARE(apr_status_t) apr_dbd_mutex_lock(void);
 APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
@@ -275,14 +347,10 @@ APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
 static int busy_wait(void *arg, int count)
 {
     lp_conn *c = arg;
-    apr_time_t now = apr_time_now();
-    apr_interval_time_t left, nap;
+    apr_interval_time_t left = c->deadline - apr_time_now(), nap;
 
-    if (count == 0)
-        c->busy_since = now;
-    left = c->busy_per_try - (now - c->busy_since);
     if (left <= 0)
-        return 0;                   /* SQLITE_BUSY: the driver's next try */
+        return 0;                   /* SQLITE_BUSY */
     nap = count < 4 ? apr_time_from_msec(1 << count) : apr_time_from_msec(10);
     if (nap > left)
         nap = left;
@@ -364,8 +432,19 @@ static int session_setup(request_rec *r, ap_dbd_t *dbd, lp_conn *c)
 
     session = apr_pstrdup(r->pool, lp_sql_session(c->dialect, sc->db_timeout,
                                                   buf, sizeof buf));
+    if (c->dialect == LP_DIALECT_PGSQL)
+        pq_terse(dbd);
+    if (c->dialect == LP_DIALECT_SQLITE3 && sq_resolve())
+        sq_busy_handler(apr_dbd_native_handle(dbd->driver, dbd->handle),
+                        busy_wait, c);
+    else if (server_dialect(c))
+        c->lock_wait = lp_sql_lock_wait(c->dialect, sc->db_timeout * 1000);
     for (line = apr_strtok(session, "\n", &state); line;
          line = apr_strtok(NULL, "\n", &state)) {
+        /* the busy handler replaces it (it would replace the handler) */
+        if (c->dialect == LP_DIALECT_SQLITE3 && sq_busy_handler
+            && !strncmp(line, "PRAGMA busy_timeout", 19))
+            continue;
         if (lp_sql_session_returns_rows(c->dialect)) {
             apr_dbd_results_t *res = NULL;
             apr_dbd_row_t *row = NULL;
@@ -383,20 +462,26 @@ static int session_setup(request_rec *r, ap_dbd_t *dbd, lp_conn *c)
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0101)
                           "database session setup failed: %s",
                           driver_error(r, dbd, rv));
-            return -1;
+            return rv;
         }
     }
     return 0;
 }
 
-static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
+/* The connection, set up for our statements, or NULL with *why set to the
+ * driver's result (-1: not the driver's). */
+static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
 {
     lp_conn *c;
     int i, rv, nrows;
 
+    *why = -1;
     apr_pool_userdata_get((void **)&c, CONN_KEY, dbd->pool);
-    if (c && c->ready)
-        return c;
+    if (c) {
+        c->deadline = tx_deadline(r);
+        if (c->ready)
+            return c;
+    }
     if (is_sqlite(dbd) && sq_main_empty(dbd)) {
         /* see "SQLite connection hygiene": no SQL on this one */
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0110)
@@ -408,6 +493,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
     if (!c) {
         c = apr_pcalloc(dbd->pool, sizeof *c);
         c->dialect = lp_sql_dialect(apr_dbd_name(dbd->driver));
+        c->deadline = tx_deadline(r);
         apr_pool_userdata_set(c, CONN_KEY, apr_pool_cleanup_null, dbd->pool);
     }
     /* statements of an earlier setup: their handles are freed with their
@@ -423,14 +509,9 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
                           apr_pstrcat(r->pool, "DEALLOCATE ",
                                       lp_sql_label(i), NULL));
     }
-    if (session_setup(r, dbd, c))
+    if ((*why = session_setup(r, dbd, c)) != 0)
         return NULL;
-    if (c->dialect == LP_DIALECT_SQLITE3 && sq_resolve()) {
-        /* replaces the PRAGMA busy_timeout of the session (the fallback) */
-        c->busy_per_try = busy_per_try_of(r);
-        sq_busy_handler(apr_dbd_native_handle(dbd->driver, dbd->handle),
-                        busy_wait, c);
-    }
+    c->zone_synced = apr_time_now();
     c->prepared_before = 1;
     for (i = 0; i < LP_SQL_COUNT; i++) {
         c->stmt[i] = NULL;
@@ -462,6 +543,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd)
                           "cannot prepare statement %s: %s (is the schema "
                           "installed?)", lp_sql_label(i),
                           driver_error(r, dbd, rv));
+            *why = rv;
             return NULL;
         }
     }
@@ -482,31 +564,97 @@ static int failed(tx *t, const char *what, int rv)
     return -1;
 }
 
+/* Transaction control (BEGIN, COMMIT, ROLLBACK); 0, or -1 logged.  On
+ * SQLite, natively: see busy_wait. */
 static int plain(tx *t, const char *sql)
 {
     int nrows = 0, rv;
+    int begin = !strncmp(sql, "BEGIN", 5) || !strncmp(sql, "START", 5);
 
     if (t->dropped)
         return -1;
-    rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows, sql);
-
-    return rv ? failed(t, sql, rv) : 0;
+    if (is_sqlite(t->dbd) && sq_resolve()) {
+        apr_dbd_mutex_lock();
+        rv = sq_exec(apr_dbd_native_handle(t->dbd->driver, t->dbd->handle),
+                     sql, NULL, NULL, NULL);
+        apr_dbd_mutex_unlock();
+    }
+    else {
+        rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows, sql);
+    }
+    if (rv)
+        return failed(t, sql, rv);
+    if (!begin && t->wait_set_in_tx && t->conn && !strcmp(sql, LP_SQL_ROLLBACK))
+        t->conn->lock_wait = -1;    /* PostgreSQL undid our SET */
+    t->in_tx = begin;
+    t->wait_set_in_tx = 0;
+    return 0;
 }
 
-/* Runs a write statement; returns the affected rows, or -1. */
+/* Before a statement that may wait for a row lock on a server database:
+ * the session's lock wait is what is left of the request's deadline (the
+ * driver waits per statement).  PostgreSQL's is set to the millisecond
+ * when it is off by more than 100 ms, MariaDB's in whole seconds (at least
+ * 1), so a request waits at most DBTimeout plus that.  0, or -1 logged. */
+static int lock_wait_fit(tx *t)
+{
+    lp_server_conf *sc = lp_server_conf_get(t->r->server);
+    apr_interval_time_t left = t->deadline - apr_time_now();
+    char sql[96];
+    int want, nrows, rv, full = sc->db_timeout * 1000;
+
+    if (!server_dialect(t->conn))
+        return 0;
+    if (left <= 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0113)
+                      "gave up: the request has waited for the database as "
+                      "long as LinphoneProvisioningDBTimeout allows");
+        return -1;
+    }
+    want = lp_sql_lock_wait(t->conn->dialect,
+                            apr_time_as_msec(left) < full
+                            ? (int)apr_time_as_msec(left) : full);
+    if (t->conn->lock_wait >= 0
+        && (t->conn->dialect == LP_DIALECT_PGSQL
+            ? t->conn->lock_wait - want <= 100 && want - t->conn->lock_wait
+                                                  <= 100
+            : t->conn->lock_wait == want))
+        return 0;
+    rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows,
+                       lp_sql_lock_wait_set(t->conn->dialect, want, sql,
+                                            sizeof sql));
+    if (rv)
+        return failed(t, "the lock wait setting", rv);
+    t->conn->lock_wait = want;
+    t->wait_set_in_tx = t->in_tx;
+    return 0;
+}
+
+/* Runs a write statement; returns the affected rows, or -1.  On SQLite, a
+ * write outside our transactions gets one of its own, whose BEGIN waits
+ * for the lock without the driver's retries. */
 static int write_rows(tx *t, lp_sql_id id, int nargs, const char **args)
 {
-    int nrows = 0, rv;
+    int nrows = 0, rv, own;
 
-    if (t->dropped)
+    if (t->dropped || lock_wait_fit(t))
+        return -1;
+    own = !t->in_tx && !server_dialect(t->conn);
+    if (own && plain(t, lp_sql_begin(t->conn->dialect)))
         return -1;
     rv = apr_dbd_pquery(t->dbd->driver, t->r->pool, t->dbd->handle, &nrows,
                         t->conn->stmt[id], nargs, args);
-
     if (rv)
-        return failed(t, lp_sql_label(id), rv);
-    t->started = 1;
-    return nrows;
+        failed(t, lp_sql_label(id), rv);
+    else
+        t->started = 1;
+    if (!own)
+        return rv ? -1 : nrows;
+    if (!rv && !plain(t, LP_SQL_COMMIT))
+        return nrows;
+    if (!t->dropped && plain(t, LP_SQL_ROLLBACK))
+        conn_drop(t, "ROLLBACK failed");
+    return -1;
 }
 
 /* Runs a query; *rows holds every row as an array of pool strings
@@ -526,7 +674,7 @@ static int read_rows(tx *t, lp_sql_id id, int nargs, const char **args,
     const apr_dbd_driver_t *d = t->dbd->driver;
     int rv, ncols, i, n;
 
-    if (t->dropped)
+    if (t->dropped || lock_wait_fit(t))
         return -1;
     rv = apr_dbd_pselect(d, p, t->dbd->handle, &res, t->conn->stmt[id], 1,
                          nargs, args);
@@ -609,14 +757,22 @@ static lp_store_status token_verdict(const char **v,
     return LP_STORE_OK;
 }
 
-/* The token part of a claim; on LP_STORE_OK *account is set. */
+/* 1 when the claim is bound to a domain and the account is of another:
+ * the token is then unknown here, whatever its state. */
+static int other_domain(const lp_claim *cl, const char *domain)
+{
+    return cl->domain && (!domain || strcmp(domain, cl->domain));
+}
+
+/* The token part of a claim; on LP_STORE_OK *account is set.  Read only
+ * (HEAD) stops at the verdict, before the first write. */
 static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
-                                   linphone_account **account)
+                                   int read_only, linphone_account **account)
 {
     apr_pool_t *p = t->r->pool;
     apr_array_header_t *rows;
     const char **v;
-    const char *args[4];
+    const char *args[6];
     lp_store_status st;
     int n;
 
@@ -633,18 +789,29 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
     if (cl->kind == LP_CLAIM_PROVISIONING_TOKEN) {
         if (read_rows(t, LP_SQL_TOKEN_FIND, 1, args, &rows))
             return LP_STORE_UNAVAILABLE;
-        if (!(v = exact_row(rows, 4 + LP_SQL_ACCOUNT_NCOLS, cl->token)))
+        if (!(v = exact_row(rows, 4 + LP_SQL_ACCOUNT_NCOLS, cl->token))
+            || other_domain(cl, v[4 + 2]))
             return LP_STORE_NOT_FOUND;
         if ((st = token_verdict(v, cl->lifetime)) != LP_STORE_OK)
             return st;
         *account = account_from(p, v + 4);
         if ((*account)->blocked)
             return LP_STORE_BLOCKED;
+        if (read_only)
+            return LP_STORE_OK;
+        /* PostgreSQL's UPDATE sees rows committed before it starts, not
+         * those committing while it waits: see LP_SQL_ACCOUNT_LOCK */
+        args[0] = v[4];
+        if (t->conn->dialect == LP_DIALECT_PGSQL
+            && read_rows(t, LP_SQL_ACCOUNT_LOCK, 1, args, &rows))
+            return LP_STORE_UNAVAILABLE;
         args[0] = cl->ip;
         args[1] = cl->user_agent;
         args[2] = now;
         args[3] = v[0];
-        n = write_rows(t, LP_SQL_TOKEN_CONSUME, 4, args);
+        args[4] = v[4];
+        args[5] = v[0];
+        n = write_rows(t, LP_SQL_TOKEN_CONSUME, 6, args);
         if (n < 0)
             return LP_STORE_UNAVAILABLE;
         if (n != 1)
@@ -659,18 +826,36 @@ static lp_store_status claim_token(tx *t, const lp_claim *cl, const char *now,
 
     if (read_rows(t, LP_SQL_AUTH_TOKEN_FIND, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (!(v = exact_row(rows, 2 + LP_SQL_ACCOUNT_NCOLS, cl->token)))
+    if (!(v = exact_row(rows, 2 + LP_SQL_ACCOUNT_NCOLS, cl->token))
+        || other_domain(cl, v[2 + 2]))
         return LP_STORE_NOT_FOUND;
     if (expired(v[1], cl->lifetime))
         return LP_STORE_NOT_FOUND;
     *account = account_from(p, v + 2);
     if ((*account)->blocked)
         return LP_STORE_BLOCKED;
+    if (read_only)
+        return LP_STORE_OK;
     args[0] = v[0];
     n = write_rows(t, LP_SQL_AUTH_TOKEN_DELETE, 1, args);
     if (n < 0)
         return LP_STORE_UNAVAILABLE;
     return n == 1 ? LP_STORE_OK : LP_STORE_NOT_FOUND;
+}
+
+/* A fresh password's HA1 for the account, or NULL (logged). */
+static const char *fresh_ha1(tx *t, const lp_claim *cl,
+                             const linphone_account *a)
+{
+    apr_pool_t *p = t->r->pool;
+    const char *password;
+
+    if (lp_random_password(p, &password) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0104)
+                      "no random source for the new password");
+        return NULL;
+    }
+    return lp_ha1(p, cl->algorithm, a->username, a->realm, password);
 }
 
 /* Replaces every password of the account by one fresh HA1 row. */
@@ -679,15 +864,11 @@ static lp_store_status reset_password(tx *t, const lp_claim *cl,
 {
     apr_pool_t *p = t->r->pool;
     const char *id = apr_psprintf(p, "%" APR_INT64_T_FMT, a->id);
-    const char *password, *ha1;
+    const char *ha1;
     const char *args[3];
 
-    if (lp_random_password(p, &password) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0104)
-                      "no random source for the new password");
+    if (!(ha1 = fresh_ha1(t, cl, a)))
         return LP_STORE_UNAVAILABLE;
-    }
-    ha1 = lp_ha1(p, cl->algorithm, a->username, a->realm, password);
     args[0] = id;
     if (write_rows(t, LP_SQL_PASSWORDS_DELETE, 1, args) < 0)
         return LP_STORE_UNAVAILABLE;
@@ -721,16 +902,40 @@ static lp_store_status load_passwords(tx *t, linphone_account *a)
     return LP_STORE_OK;
 }
 
+/* MariaDB: a pooled session keeps the time_zone it was given, while new
+ * sessions (FlexiAPI's) take the server's current one: re-read it at most
+ * once a second per connection, so that a change of the server's zone
+ * never makes a token look hours older or younger.  0, or -1 logged. */
+static int zone_sync(tx *t)
+{
+    apr_time_t now = apr_time_now();
+    int nrows, rv;
+
+    if (t->conn->dialect != LP_DIALECT_MYSQL
+        || now - t->conn->zone_synced < apr_time_from_sec(1))
+        return 0;
+    rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows,
+                       LP_SQL_ZONE_SYNC);
+    if (rv)
+        return failed(t, "the time zone setting", rv);
+    t->conn->zone_synced = now;
+    return 0;
+}
+
 /* The request's pooled connection, ready for our statements; -1 if none. */
 static int tx_open(request_rec *r, tx *t)
 {
     lp_conn *c = NULL;
+    int why;
 
     t->r = r;
     t->conn = NULL;
     t->started = 0;
     t->retried = 0;
     t->dropped = 0;
+    t->in_tx = 0;
+    t->wait_set_in_tx = 0;
+    t->deadline = tx_deadline(r);
     t->dbd = dbd_acquire(r);
     /* mod_dbd discards a dropped connection at the acquire that picks it
      * and returns none for that request: ask once more, for a new one */
@@ -747,12 +952,21 @@ static int tx_open(request_rec *r, tx *t)
         t->dropped = 1;
         return -1;
     }
-    t->conn = conn_setup(r, t->dbd);
-    if (t->conn)
+    t->conn = conn_setup(r, t->dbd, &why);
+    if (t->conn && zone_sync(t) == 0)
         return 0;
+    if (t->conn) {
+        /* a lost session: the check below reconnects it */
+        t->conn = NULL;
+        why = -1;
+    }
     /* a SQLite connection that cannot prepare our statements is on the
-     * wrong file (or none): retrying on it cannot help */
-    conn_drop(t, "its setup failed");
+     * wrong file (or none): retrying on it cannot help.  One that waited
+     * for another program's lock until the deadline is sound: the next
+     * request sets it up again (dropping it would only make mod_dbd open
+     * another one into the same lock). */
+    if (why != SQLITE_BUSY && why != SQLITE_LOCKED)
+        conn_drop(t, "its setup failed");
     /* a server's session lost since mod_dbd checked it: check again (that
      * reconnects) and set up once more */
     apr_pool_userdata_get((void **)&c, CONN_KEY, t->dbd->pool);
@@ -760,7 +974,7 @@ static int tx_open(request_rec *r, tx *t)
         && apr_dbd_check_conn(t->dbd->driver, r->pool, t->dbd->handle)
            == APR_SUCCESS) {
         t->retried = 1;
-        t->conn = conn_setup(r, t->dbd);
+        t->conn = conn_setup(r, t->dbd, &why);
     }
     return t->conn ? 0 : -1;
 }
@@ -773,6 +987,8 @@ static int tx_open(request_rec *r, tx *t)
  * once more.  A lock wait never comes first, so it is never waited twice. */
 static int tx_retry(tx *t)
 {
+    int why;
+
     if (t->started || t->retried || !t->conn || !server_dialect(t->conn))
         return 0;
     t->retried = 1;
@@ -780,7 +996,7 @@ static int tx_retry(tx *t)
         != APR_SUCCESS)
         return 0;
     t->conn->ready = 0;
-    t->conn = conn_setup(t->r, t->dbd);
+    t->conn = conn_setup(t->r, t->dbd, &why);
     return t->conn != NULL;
 }
 
@@ -793,7 +1009,7 @@ static lp_store_status claim_tx(tx *t, const lp_claim *cl,
 
     if (plain(t, lp_sql_begin(t->conn->dialect)))
         return LP_STORE_UNAVAILABLE;
-    st = claim_token(t, cl, now, account);
+    st = claim_token(t, cl, now, 0, account);
     if (st == LP_STORE_OK) {
         (*account)->realm = lp_realm(r, (*account)->domain);
         if (cl->reset_password)
@@ -815,12 +1031,45 @@ static lp_store_status claim_tx(tx *t, const lp_claim *cl,
     return st;
 }
 
+/* A claim for HEAD: the verdict and document of the GET, by reads only (no
+ * transaction, no turn to write).  A password reset's new HA1 is computed
+ * as the GET would and not stored, so the answer's headers (its length
+ * included) are those of the GET. */
+static lp_store_status claim_read_only(tx *t, const lp_claim *cl,
+                                       linphone_account **account)
+{
+    linphone_password *pw;
+    const char *ha1;
+    lp_store_status st = claim_token(t, cl, NULL, 1, account);
+
+    if (st != LP_STORE_OK)
+        return st;
+    (*account)->realm = lp_realm(t->r, (*account)->domain);
+    if (!cl->reset_password)
+        return load_passwords(t, *account);
+    if (!(ha1 = fresh_ha1(t, cl, *account)))
+        return LP_STORE_UNAVAILABLE;
+    (*account)->passwords = apr_array_make(t->r->pool, 1, sizeof *pw);
+    pw = apr_array_push((*account)->passwords);
+    pw->password = ha1;
+    pw->algorithm = cl->algorithm;
+    return LP_STORE_OK;
+}
+
 lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
                                linphone_account **account)
 {
     tx t;
     lp_store_status st;
 
+    if (r->header_only) {
+        if (tx_open(r, &t))
+            return LP_STORE_UNAVAILABLE;
+        do
+            st = claim_read_only(&t, cl, account);
+        while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+        return st;
+    }
     if (tx_open(r, &t) || write_lock(r, t.conn))
         return LP_STORE_UNAVAILABLE;
     do
@@ -976,8 +1225,10 @@ lp_store_status lp_store_space(request_rec *r, const char *host,
 }
 
 static lp_store_status check_token_tx(tx *t, const char *token,
-                                      apr_interval_time_t lifetime)
+                                      apr_interval_time_t lifetime,
+                                      const char *domain)
 {
+    lp_claim cl = { 0 };
     apr_array_header_t *rows;
     const char **v;
     const char *args[1];
@@ -987,7 +1238,8 @@ static lp_store_status check_token_tx(tx *t, const char *token,
     args[0] = token;
     if (read_rows(t, LP_SQL_TOKEN_CHECK, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (!(v = exact_row(rows, 5, token)))
+    cl.domain = domain;
+    if (!(v = exact_row(rows, 6, token)) || other_domain(&cl, v[5]))
         return LP_STORE_NOT_FOUND;
     st = token_verdict(v, lifetime);
     if (st == LP_STORE_OK && lp_bool_parse(v[4]) == 1)
@@ -996,7 +1248,8 @@ static lp_store_status check_token_tx(tx *t, const char *token,
 }
 
 lp_store_status lp_store_check_token(request_rec *r, const char *token,
-                                     apr_interval_time_t lifetime)
+                                     apr_interval_time_t lifetime,
+                                     const char *domain)
 {
     tx t;
     lp_store_status st;
@@ -1004,7 +1257,7 @@ lp_store_status lp_store_check_token(request_rec *r, const char *token,
     if (tx_open(r, &t))
         return LP_STORE_UNAVAILABLE;
     do
-        st = check_token_tx(&t, token, lifetime);
+        st = check_token_tx(&t, token, lifetime, domain);
     while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
     return st;
 }

@@ -143,9 +143,25 @@ int main(void)
     ok(lp_sql_sqlite_busy_ms(3000) == 87, "3 s: 87 ms a try (16 x 187 ms)");
     ok(lp_sql_sqlite_busy_ms(1600) == 0 && lp_sql_sqlite_busy_ms(1000) == 0
        && lp_sql_sqlite_busy_ms(-5) == 0, "below the driver's 1.6 s: 0");
-    ok(lp_sql_sqlite_turn_ms(3000) == 1400, "3 s: the turn waits 1.4 s");
-    ok(lp_sql_sqlite_turn_ms(2000) == 400 && lp_sql_sqlite_turn_ms(0) == 400,
-       "the turn waits at least 400 ms");
+    /* a server session's lock wait: what is left of the request's */
+    ok(lp_sql_lock_wait(LP_DIALECT_PGSQL, 2345) == 2345
+       && lp_sql_lock_wait(LP_DIALECT_PGSQL, 0) == 1,
+       "PostgreSQL: milliseconds, never 0 (wait forever)");
+    ok(lp_sql_lock_wait(LP_DIALECT_MYSQL, 3000) == 3
+       && lp_sql_lock_wait(LP_DIALECT_MYSQL, 2990) == 3
+       && lp_sql_lock_wait(LP_DIALECT_MYSQL, 2400) == 2
+       && lp_sql_lock_wait(LP_DIALECT_MYSQL, 1499) == 1
+       && lp_sql_lock_wait(LP_DIALECT_MYSQL, 10) == 1,
+       "MariaDB: the nearest whole second, at least 1");
+    {
+        char buf[64];
+
+        ok(!strcmp(lp_sql_lock_wait_set(LP_DIALECT_MYSQL, 2, buf, sizeof buf),
+                   "SET SESSION innodb_lock_wait_timeout = 2")
+           && !strcmp(lp_sql_lock_wait_set(LP_DIALECT_PGSQL, 900, buf,
+                                           sizeof buf),
+                      "SET lock_timeout = 900"), "the lock wait statements");
+    }
     {
         char buf[128];
 

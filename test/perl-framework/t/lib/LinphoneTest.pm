@@ -29,7 +29,7 @@ use Apache::Test ();
 use Apache::TestRequest ();
 
 our @EXPORT = qw(
-    LP_NS db_file dbh db_driver db_env db_key db_insert_id utc_ts uniq
+    LP_NS db_file dbh dbh_new db_driver db_env db_key db_insert_id utc_ts uniq
     random_token utf8 ha1
     create_account create_password create_provisioning_token create_auth_token
     ensure_account
@@ -37,6 +37,7 @@ our @EXPORT = qw(
     parse_doc doc_sections doc_entry doc_entries section_entries all_entries
     hget hrequest status_is is_4xx is_plain_error lp_header loopback_ip
     remember_secret secrets_file
+    in_child
 );
 
 use constant LP_NS => 'http://www.linphone.org/xsds/lpconfig.xsd';
@@ -102,6 +103,13 @@ my %dbh;
 sub dbh {
     my $name = shift || 'main';
     return $dbh{$name} if $dbh{$name} && $dbh{$name}->ping;
+    return $dbh{$name} = dbh_new($name);
+}
+
+# dbh_new($name): a connection of its own, not shared with dbh()'s (for a
+# forked child, or a second session holding a lock).
+sub dbh_new {
+    my $name = shift || 'main';
     # a handle whose server went away (dbrestart.t, dbfail.t): replaced
     # quietly
     local $SIG{__WARN__} = sub { warn @_ unless $_[0] =~ /DESTROY failed/ };
@@ -127,7 +135,29 @@ sub dbh {
                             { %attr, sqlite_unicode => 0 });
         $dbh->sqlite_busy_timeout(5000);
     }
-    return $dbh{$name} = $dbh;
+    return $dbh;
+}
+
+# in_child($setup, $then): forks a child that runs $setup->() (taking a
+# lock, typically, on a dbh_new() connection), lets the parent go on, runs
+# $then->(results of $setup) and exits.  Returns the child's pid once
+# $setup is done.
+sub in_child {
+    my($setup, $then) = @_;
+    pipe(my $r, my $w) or die "pipe: $!";
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if (!$pid) {
+        close $r;
+        my @held = $setup->();
+        syswrite $w, '1';
+        close $w;
+        $then->(@held);
+        POSIX::_exit(0);
+    }
+    close $w;
+    sysread $r, my $buf, 1;
+    return $pid;
 }
 
 # The id of the row just inserted into $table through $dbh.

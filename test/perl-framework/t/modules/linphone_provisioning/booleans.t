@@ -15,7 +15,7 @@ my @true  = ('1', 't', 'true', 'TRUE');
 # there (strict mode refuses them), so only 0 and 1 are tried.
 my $numeric_only = db_driver() eq 'mysql';
 
-plan tests => 2 * @false + @true + 2 * @true + 2 * @false;
+plan tests => 2 * @false + @true + 2 * @true + 2 * @false + 2 * @true + 2 * @false;
 
 my $domain = 'example.org';
 my $dbh    = dbh();
@@ -69,5 +69,35 @@ for my $v (@false) {
     status_is(hget("/provisioning/$t", lp_header), 200, "blocked='$v': 200");
     my $a = fetch_account($id)->{activated};
     ok($a eq '1' || lc($a) eq 't' || lc($a) eq 'true', "blocked='$v': activated ('$a')");
+    }
+}
+
+# "the account's newest unused token" reads `used` the same way: a newer
+# token stored as used ('t', 'true': truthy text that SQLite's NOT would
+# call false) does not replace the current one; a newer unused one does.
+for my $v (@true) {
+    SKIP: {
+    skip "mysql's tinyint(1) cannot hold '$v'", 2 unless stores($v);
+    my $id  = create_account(uniq('booln'), $domain, 'Bool');
+    my $cur = create_provisioning_token($id);
+    my $new = create_provisioning_token($id);
+    set_col('provisioning_tokens', 'used', token_id($new), $v);
+    status_is(hget("/provisioning/qrcode/$cur"), 200,
+              "newer token used='$v': the older one's QR code is served");
+    status_is(hget("/provisioning/$cur", lp_header), 200,
+              "newer token used='$v': the older one is still current");
+    }
+}
+for my $v (@false) {
+    SKIP: {
+    skip "mysql's tinyint(1) cannot hold '$v'", 2 unless stores($v);
+    my $id  = create_account(uniq('booln'), $domain, 'Bool');
+    my $old = create_provisioning_token($id);
+    my $new = create_provisioning_token($id);
+    set_col('provisioning_tokens', 'used', token_id($new), $v);
+    status_is(hget("/provisioning/$old", lp_header), 404,
+              "newer token used='$v' (unused): the older one is not current");
+    status_is(hget("/provisioning/$new", lp_header), 200,
+              "newer token used='$v': it is the current one");
     }
 }

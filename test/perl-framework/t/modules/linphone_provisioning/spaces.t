@@ -10,7 +10,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 21;
+plan tests => 21 + 10;
 
 Apache::TestRequest::module('lp_spaces');
 my $a_host = "a-$$.spaces.test";
@@ -84,3 +84,27 @@ $dbh->do('UPDATE passwords SET password = ? WHERE account_id = ?', undef,
 $res = hget('/provisioning/me', Host => $a_host, From => "sip:$user\@a-$$.example.org");
 like(join(' ', $res->header('WWW-Authenticate')), qr/realm="realm-a"/,
      'digest challenge uses the space realm');
+
+# --- an account of space B through space A's host: unknown, nothing written --
+my $uc  = uniq('sx');
+my $hb  = 'e' x 32;
+my $idc = create_account($uc, "b-$$.example.org", undef, passwords => [[$hb, 'MD5']]);
+my $tc  = create_provisioning_token($idc);
+status_is(hget("/provisioning/$tc?reset_password", lp_header, Host => $a_host), 404,
+          "B's token through A's host, with reset_password: 404");
+status_is(hget("/provisioning/$tc", lp_header, Host => $a_host), 404,
+          "B's token through A's host: 404");
+status_is(hget("/provisioning/qrcode/$tc", Host => $a_host), 404,
+          "B's token's QR code through A's host: 404");
+is(fetch_provisioning_token($tc)->{used}, 0, '... the token is still unused');
+is(fetch_account($idc)->{activated}, 0, '... the account not activated');
+is_deeply([map { $_->{password} } @{ fetch_passwords($idc) }], [$hb],
+          '... the password unchanged');
+my $atc = create_auth_token($idc);
+status_is(hget("/provisioning/auth_token/$atc", lp_header, Host => $a_host), 404,
+          "B's auth token through A's host: 404");
+ok(defined fetch_auth_token($atc), '... the auth token still there');
+status_is(hget("/provisioning/$tc", lp_header, Host => $b_host), 200,
+          "B's token through B's host: 200");
+status_is(hget("/provisioning/auth_token/$atc", lp_header, Host => $b_host), 200,
+          "B's auth token through B's host: 200");

@@ -58,12 +58,13 @@ like($row->{ip} // '', loopback_ip, 'token ip filled with the client address');
 is($row->{user_agent}, $ua, 'token user_agent filled');
 is(scalar @{ fetch_passwords($id) }, 2, 'passwords untouched without reset_password');
 
-# Logged at info with the account, the client IP and the user agent.
+# The audit line of a change: at info, the account, the client IP and the
+# user agent (the only line that may hold a user agent: zz_errorlog.t).
 my $log = Apache::Test::vars('t_logs') . '/error_log';
 open my $lfh, '<', $log or die "$log: $!";
-my @logged = grep { /\Q$user\E/ && /127\.0\.0\.1/ && /\Q$ua\E/ } <$lfh>;
+my @logged = grep { /LP0301: / && /\Q$user\E/ && /127\.0\.0\.1/ && /\Q$ua\E/ } <$lfh>;
 close $lfh;
-ok(scalar @logged, 'an error_log line names the account, client IP and user agent');
+ok(scalar @logged, 'LP0301 names the account, the client IP and the user agent');
 
 $res = hget("/provisioning/$token", lp_header);
 status_is($res, 404, 'second use of the token: 404');
