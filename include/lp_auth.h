@@ -31,10 +31,10 @@ const char *lp_auth_space_domain(request_rec *r, int *status);
 /**
  * The account a handler serves: AuthType Linphone's, or the one another
  * auth module's r->user names exactly (lp_user_address_parse, matched byte
- * for byte, in the request's space).  Returns OK with *a set, or the
- * status of the error already sent: 401 no user, 403 no such account,
- * another space's or blocked, 503 database failure.
+ * for byte, in the request's space).  NULL when the error response has
+ * been sent instead (401 no user, 403 no such account, another space's or
+ * blocked, 503 database failure), with *status the handler's return.
  */
-int lp_auth_request_account(request_rec *r, linphone_account **a);
+linphone_account *lp_auth_request_account(request_rec *r, int *status);
 
 #endif

@@ -318,31 +318,40 @@ static lp_store_status account_of_user(request_rec *r, linphone_account **a)
     return lp_store_account(r, user, domain ? domain : c->domain, a);
 }
 
-int lp_auth_request_account(request_rec *r, linphone_account **a)
+linphone_account *lp_auth_request_account(request_rec *r, int *status)
 {
+    linphone_account *a;
     const char *space_domain;
-    int status;
+    int rc;
 
-    if ((*a = lp_auth_account(r)))
+    if ((a = lp_auth_account(r)))
         /* AuthType Linphone refused blocked and other spaces' accounts */
-        return OK;
-    if (!r->user)
-        return lp_respond_error(r, HTTP_UNAUTHORIZED,
-                                "Authentication required");
-    switch (account_of_user(r, a)) {
+        return a;
+    if (!r->user) {
+        *status = lp_respond_error(r, HTTP_UNAUTHORIZED,
+                                   "Authentication required");
+        return NULL;
+    }
+    switch (account_of_user(r, &a)) {
     case LP_STORE_OK:
         break;
     case LP_STORE_NOT_FOUND:
-        return lp_respond_error(r, HTTP_FORBIDDEN, "No account for this user");
+        *status = lp_respond_error(r, HTTP_FORBIDDEN,
+                                   "No account for this user");
+        return NULL;
     default:
-        return lp_respond_unavailable(r);
+        *status = lp_respond_unavailable(r);
+        return NULL;
     }
-    space_domain = lp_auth_space_domain(r, &status);
-    if (status == HTTP_SERVICE_UNAVAILABLE)
-        return lp_respond_unavailable(r);
-    if (status != OK || (space_domain && strcmp((*a)->domain, space_domain)))
-        return lp_respond_error(r, HTTP_FORBIDDEN, "Account not in this space");
-    if ((*a)->blocked)
-        return lp_respond_error(r, HTTP_FORBIDDEN, "Account blocked");
-    return OK;
+    space_domain = lp_auth_space_domain(r, &rc);
+    if (rc == HTTP_SERVICE_UNAVAILABLE)
+        *status = lp_respond_unavailable(r);
+    else if (rc != OK || (space_domain && strcmp(a->domain, space_domain)))
+        *status = lp_respond_error(r, HTTP_FORBIDDEN,
+                                   "Account not in this space");
+    else if (a->blocked)
+        *status = lp_respond_error(r, HTTP_FORBIDDEN, "Account blocked");
+    else
+        return a;
+    return NULL;
 }

@@ -85,7 +85,7 @@ int lp_handler_contacts(request_rec *r)
     if (!rest || (*rest && *rest != '/') || (sip && strchr(sip, '/')))
         return lp_respond_error(r, HTTP_NOT_FOUND, "Not found");
 
-    if ((status = lp_auth_request_account(r, &a)) != OK)
+    if (!(a = lp_auth_request_account(r, &status)))
         return status;
 
     if (lp_store_contacts(r, a->id, &contacts) != LP_STORE_OK)

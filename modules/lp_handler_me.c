@@ -21,7 +21,7 @@ int lp_handler_me(request_rec *r, const char *location)
     int status;
 
     /* 401 and 403 first, then the header */
-    if ((status = lp_auth_request_account(r, &a)) != OK)
+    if (!(a = lp_auth_request_account(r, &status)))
         return status;
     if (lp_header_missing(r))
         return lp_respond_header_missing(r);
