@@ -30,7 +30,7 @@ if (my $why = client_skip_reason()) {
 }
 enter_private_netns();      # re-runs this file in the namespace
 
-plan tests => 137;
+plan tests => 142;
 
 # 5.3 sends x-linphone-provisioning: the header guard lets it through
 my $lp53    = client_version() eq '5.3';
@@ -43,7 +43,8 @@ my $realm_b = 'client.realm';          # the MD5 host's fixed realm
 my $proxy   = '<sip:127.0.0.1:5999;transport=tcp>';
 my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
                ow => 8605, transient => 8606, contacts => 8607,
-               contacts_tls => 8608, defaults => 8609);
+               contacts_tls => 8608, defaults => 8609,
+               rcproxy => 8610);
 my $log     = "$dir/access.log";
 my $db      = $lp53 ? 'client53' : 'client';
 # the MPM test/run-tests.sh was asked for (LP_TEST_MPM), as for the suite
@@ -92,6 +93,18 @@ publish=0
 transient_provisioning=1
 RC
 
+# the server in a proxy_0 of the base rc itself: the base document then
+# holds a proxy_0 without identity
+my $rc_proxy0 = "$dir/proxy0.rc";
+write_file($rc_proxy0, <<RC);
+[sip]
+default_proxy=0
+[proxy_0]
+reg_proxy=$proxy
+reg_sendregister=0
+publish=0
+RC
+
 my($ca, $crt, $key) = make_test_ca($dir);
 
 # --- Apache: one host per variant -------------------------------------------
@@ -108,6 +121,8 @@ for my $v (sort keys %port) {
         guard => '# the x-linphone-provisioning guard, as by default',
         defaults => "LinphoneProvisioningRequireHeader Off\n"
                . '    # the server only in [proxy_default_values]',
+        rcproxy => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningRC \"$rc_proxy0\"",
         transient => "LinphoneProvisioningRequireHeader Off\n"
                . "    LinphoneProvisioningRC \"$rc_transient\"",
         contacts => "LinphoneProvisioningRequireHeader Off\n"
@@ -122,7 +137,7 @@ for my $v (sort keys %port) {
                . "    </Location>",
     }->{$v};
     $extra = "LinphoneProvisioningEntry proxy reg_proxy \"$proxy\"\n    $extra"
-        unless $v eq 'defaults';
+        unless $v =~ /^(?:defaults|rcproxy)$/;
     $vhosts .= <<VH;
 Listen 127.0.0.1:$port{$v}
 <VirtualHost 127.0.0.1:$port{$v}>
@@ -489,6 +504,29 @@ else {
     is(($r->{accounts}[0] || {})->{server}, $proxy,
        'server in proxy_default_values only: liblinphone 5.1 makes the account');
 }
+logged(1);
+
+# the server in the base rc's own [proxy_0]: the document's reg_identity
+# joins it, and both clients make the account from it; but the base
+# document (GET /provisioning, no account) then holds a proxy_0 without
+# identity, of which 5.3 makes an empty account (5.1 none)
+my $u_q = uniq('quinn');
+my $id_q = create_account($u_q, $domain, undef,
+                          passwords => [[ha1('SHA-256', $u_q, $domain, 's'),
+                                         'SHA-256']], db => $db);
+my $tok_q = create_provisioning_token($id_q, undef, 0, undef, db => $db);
+$r = run_client(uri => url(rcproxy => "/provisioning/$tok_q"), name => 'g-rc-proxy0');
+is($r->{status}, 'Successful', 'server in the rc\'s proxy_0: Successful') or show($r);
+is_deeply([map { $_->{server} } @{ $r->{accounts} }], [$proxy],
+          'server in the rc\'s proxy_0: one account, with that server');
+logged(1);
+$r = run_client(uri => url(rcproxy => '/provisioning'), name => 'g-base-document');
+is($r->{status}, 'Successful', 'base document with a proxy_0: Successful') or show($r);
+is(scalar @{ $r->{accounts} }, $lp53 ? 1 : 0,
+   'base document with a proxy_0 without identity: '
+   . ($lp53 ? 'liblinphone 5.3 makes an (empty) account of it'
+            : 'liblinphone 5.1 makes no account of it'));
+is(identity_of($r)->{user}, undef, 'base document with a proxy_0: no identity');
 logged(1);
 
 stop_httpd();
