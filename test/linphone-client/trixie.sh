@@ -36,8 +36,10 @@ skip() {
 }
 
 [ "$(id -u)" -eq 0 ] || skip "making the trixie chroot needs root"
+# the test user reads the chroot: new directories 755, files 644
+umask 022
 mkdir -p "$cache"
-chmod 755 "$cache" "$(dirname "$cache")"
+chmod 755 "$cache"
 rm -f "$cache/skip"
 
 # one builder at a time (several test runs may share the cache)
