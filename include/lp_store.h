@@ -39,6 +39,9 @@ typedef struct {
     /* with LinphoneProvisioningSpaces On, the request space's domain: a
      * token of an account of another domain is unknown here (NULL: any) */
     const char *domain;
+    /* the realm of the site or space (lp_realm), NULL: the account's
+     * domain; the HA1 of a reset password is computed in it */
+    const char *realm;
 } lp_claim;
 
 /** Claims a token; on LP_STORE_OK *account holds the account and its

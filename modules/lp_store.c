@@ -8,7 +8,7 @@
 #include "lp_rules.h"
 #include "lp_crypto.h"
 #include "lp_text.h"
-#include "lp_conf.h"
+#include "lp_conf.h"              /* LPLOGNO */
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -208,7 +208,7 @@ static int claim_token(lp_tx *t, request_rec *r, claim_baton *b,
     else
         st = claim_auth_token(t, r, b, read_only);
     if (st == LP_STORE_OK)
-        b->account->realm = lp_realm(r, b->account->domain);
+        b->account->realm = b->cl->realm ? b->cl->realm : b->account->domain;
     return st;
 }
 
