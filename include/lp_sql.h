@@ -189,8 +189,9 @@ int lp_sql_lock_wait(lp_dialect dialect, int left_ms);
 const char *lp_sql_lock_wait_set(lp_dialect dialect, int value, char *buf,
                                  int size);
 /* SQLite lock waits, when lp_sqlite.c cannot install its busy handler.
- * APR's sqlite3 driver tries a busy statement 16 times, 100 ms apart, so a wait of total_ms is spread over the tries:
- * this is one try's wait (0 below the driver's own floor of 1.6 s). */
+ * APR's sqlite3 driver tries a busy statement 16 times, 100 ms apart, so
+ * a wait of total_ms is spread over the tries: this is one try's wait (0
+ * below the driver's own floor of 1.6 s). */
 int lp_sql_sqlite_busy_ms(int total_ms);
 /* 1 when session statements answer with a row (SQLite's PRAGMAs do), so
  * they must be run as queries, not commands. */

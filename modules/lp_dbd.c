@@ -350,7 +350,8 @@ static int plain(lp_tx *t, const char *sql)
         rv = apr_dbd_query(t->dbd->driver, t->dbd->handle, &nrows, sql);
     if (rv)
         return failed(t, sql, rv);
-    if (!begin && t->wait_set_in_tx && t->conn && !strcmp(sql, LP_SQL_ROLLBACK))
+    if (!begin && t->wait_set_in_tx && t->conn
+        && !strcmp(sql, LP_SQL_ROLLBACK))
         t->conn->lock_wait = -1;    /* PostgreSQL undid our SET */
     t->in_tx = begin;
     t->wait_set_in_tx = 0;
@@ -416,7 +417,7 @@ int lp_dbd_write(lp_tx *t, lp_sql_id id, int nargs, const char **args)
     rv = apr_dbd_pquery(t->dbd->driver, t->r->pool, t->dbd->handle, &nrows,
                         t->conn->stmt[id], nargs, args);
     if (rv)
-        failed(t, lp_sql_label(id), rv);
+        (void)failed(t, lp_sql_label(id), rv);
     else
         t->started = 1;
     if (!own)

@@ -179,9 +179,10 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
          * REPEATABLE READ, InnoDB's default, whatever the server's: an
          * UPDATE reads the latest committed row and waits for its lock, so
          * the token's conditional UPDATE changes one row for one request
-         * only (as under READ COMMITTED); under SERIALIZABLE the plain SELECTs would take
-         * shared locks and the racing requests deadlock (503), and READ
-         * COMMITTED refuses writes under binlog_format=STATEMENT. */
+         * only (as under READ COMMITTED); under SERIALIZABLE the plain
+         * SELECTs would take shared locks and the racing requests deadlock
+         * (503), and READ COMMITTED refuses writes under
+         * binlog_format=STATEMENT. */
         snprintf(buf, size, "SET NAMES utf8mb4\n"
                  LP_SQL_ZONE_SYNC "\n"
                  "SET SESSION innodb_lock_wait_timeout = %d\n"

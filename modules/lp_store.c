@@ -24,6 +24,12 @@ static lp_store_status status(int rv)
     return rv == FAILED ? LP_STORE_UNAVAILABLE : (lp_store_status)rv;
 }
 
+/* SQL NULL as the empty string */
+static const char *or_empty(const char *v)
+{
+    return v ? v : "";
+}
+
 static const char *id_text(apr_pool_t *p, apr_int64_t id)
 {
     return apr_psprintf(p, "%" APR_INT64_T_FMT, id);
@@ -37,19 +43,13 @@ static linphone_account *account_from(apr_pool_t *p, const char **row,
     linphone_account *a = apr_pcalloc(p, sizeof *a);
 
     a->id = apr_atoi64(v[LP_COL_ACCOUNT_ID]);
-    a->username = v[LP_COL_ACCOUNT_USERNAME] ? v[LP_COL_ACCOUNT_USERNAME] : "";
-    a->domain = v[LP_COL_ACCOUNT_DOMAIN] ? v[LP_COL_ACCOUNT_DOMAIN] : "";
+    a->username = or_empty(v[LP_COL_ACCOUNT_USERNAME]);
+    a->domain = or_empty(v[LP_COL_ACCOUNT_DOMAIN]);
     a->display_name = v[LP_COL_ACCOUNT_DISPLAY_NAME];
     a->email = v[LP_COL_ACCOUNT_EMAIL];
     a->activated = lp_bool_parse(v[LP_COL_ACCOUNT_ACTIVATED]) == 1;
     a->blocked = lp_bool_parse(v[LP_COL_ACCOUNT_BLOCKED]) == 1;
     return a;
-}
-
-static lp_store_status of_rule(lp_rule_verdict v)
-{
-    return v == LP_RULE_OK ? LP_STORE_OK
-           : v == LP_RULE_EXPIRED ? LP_STORE_EXPIRED : LP_STORE_NOT_FOUND;
 }
 
 static int load_passwords(lp_tx *t, request_rec *r, linphone_account *a)
@@ -69,10 +69,8 @@ static int load_passwords(lp_tx *t, request_rec *r, linphone_account *a)
 
         /* as stored: a NULL algorithm is none (never MD5), and lp_auth.c
          * never authenticates with a row that is not a usable password */
-        pw->password = v[LP_COL_PASSWORD_PASSWORD]
-                       ? v[LP_COL_PASSWORD_PASSWORD] : "";
-        pw->algorithm = v[LP_COL_PASSWORD_ALGORITHM]
-                        ? v[LP_COL_PASSWORD_ALGORITHM] : "";
+        pw->password = or_empty(v[LP_COL_PASSWORD_PASSWORD]);
+        pw->algorithm = or_empty(v[LP_COL_PASSWORD_ALGORITHM]);
     }
     return LP_STORE_OK;
 }
@@ -135,28 +133,53 @@ static int consume_token(lp_tx *t, request_rec *r, claim_baton *b,
     return LP_STORE_OK;
 }
 
+/* The row of a secret looked up by statement id: the one whose column
+ * secret_col is it byte for byte (see lp_sql.h), of an account of domain
+ * (column domain_col; domain NULL: any).  0, or a status. */
+static int secret_row(lp_tx *t, lp_sql_id id, const char *secret,
+                      int secret_col, const char *domain, int domain_col,
+                      const char ***v)
+{
+    apr_array_header_t *rows;
+    const char *args[1];
+
+    args[0] = secret;
+    if (lp_dbd_read(t, id, 1, args, &rows))
+        return FAILED;
+    if (!(*v = lp_dbd_exact_row(rows, secret_col, secret))
+        || lp_rules_other_domain(domain, (*v)[domain_col]))
+        return LP_STORE_NOT_FOUND;
+    return LP_STORE_OK;
+}
+
+/* The verdict on a provisioning token row (TOKEN_FIND, TOKEN_CHECK). */
+static lp_store_status token_verdict(const char **v,
+                                     apr_interval_time_t lifetime)
+{
+    switch (lp_rules_token(v[LP_COL_TOKEN_ID], v[LP_COL_TOKEN_USED],
+                           v[LP_COL_TOKEN_CREATED_AT],
+                           v[LP_COL_TOKEN_NEWEST_UNUSED], lifetime,
+                           apr_time_now())) {
+    case LP_RULE_OK:
+        return LP_STORE_OK;
+    case LP_RULE_EXPIRED:
+        return LP_STORE_EXPIRED;
+    default:
+        return LP_STORE_NOT_FOUND;
+    }
+}
+
 /* A provisioning token; read only (HEAD) stops at the verdict. */
 static int claim_provisioning_token(lp_tx *t, request_rec *r,
                                     claim_baton *b, int read_only)
 {
-    const lp_claim *cl = b->cl;
-    apr_array_header_t *rows;
     const char **v;
-    const char *args[1];
-    lp_store_status st;
+    int st = secret_row(t, LP_SQL_TOKEN_FIND, b->cl->token,
+                        LP_COL_TOKEN_FIND_TOKEN, b->cl->domain,
+                        LP_COL_TOKEN_FIND_ACCOUNT + LP_COL_ACCOUNT_DOMAIN, &v);
 
-    args[0] = cl->token;
-    if (lp_dbd_read(t, LP_SQL_TOKEN_FIND, 1, args, &rows))
-        return FAILED;
-    if (!(v = lp_dbd_exact_row(rows, LP_COL_TOKEN_FIND_TOKEN, cl->token))
-        || lp_rules_other_domain(cl->domain, v[LP_COL_TOKEN_FIND_ACCOUNT
-                                               + LP_COL_ACCOUNT_DOMAIN]))
-        return LP_STORE_NOT_FOUND;
-    st = of_rule(lp_rules_token(v[LP_COL_TOKEN_ID], v[LP_COL_TOKEN_USED],
-                                v[LP_COL_TOKEN_CREATED_AT],
-                                v[LP_COL_TOKEN_NEWEST_UNUSED], cl->lifetime,
-                                apr_time_now()));
-    if (st != LP_STORE_OK)
+    if (st != LP_STORE_OK
+        || (st = token_verdict(v, b->cl->lifetime)) != LP_STORE_OK)
         return st;
     b->account = account_from(r->pool, v, LP_COL_TOKEN_FIND_ACCOUNT);
     if (b->account->blocked)
@@ -168,20 +191,16 @@ static int claim_provisioning_token(lp_tx *t, request_rec *r,
 static int claim_auth_token(lp_tx *t, request_rec *r, claim_baton *b,
                             int read_only)
 {
-    const lp_claim *cl = b->cl;
-    apr_array_header_t *rows;
     const char **v;
     const char *args[1];
-    int n;
+    int n = secret_row(t, LP_SQL_AUTH_TOKEN_FIND, b->cl->token,
+                       LP_COL_AUTH_TOKEN_TOKEN, b->cl->domain,
+                       LP_COL_AUTH_TOKEN_ACCOUNT + LP_COL_ACCOUNT_DOMAIN, &v);
 
-    args[0] = cl->token;
-    if (lp_dbd_read(t, LP_SQL_AUTH_TOKEN_FIND, 1, args, &rows))
-        return FAILED;
-    if (!(v = lp_dbd_exact_row(rows, LP_COL_AUTH_TOKEN_TOKEN, cl->token))
-        || lp_rules_other_domain(cl->domain, v[LP_COL_AUTH_TOKEN_ACCOUNT
-                                               + LP_COL_ACCOUNT_DOMAIN])
-        || lp_rules_auth_token(v[LP_COL_AUTH_TOKEN_CREATED_AT], cl->lifetime,
-                               apr_time_now()) != LP_RULE_OK)
+    if (n != LP_STORE_OK)
+        return n;
+    if (lp_rules_auth_token(v[LP_COL_AUTH_TOKEN_CREATED_AT], b->cl->lifetime,
+                            apr_time_now()) != LP_RULE_OK)
         return LP_STORE_NOT_FOUND;
     b->account = account_from(r->pool, v, LP_COL_AUTH_TOKEN_ACCOUNT);
     if (b->account->blocked)
@@ -335,15 +354,24 @@ static int account_op(lp_tx *t, request_rec *r, void *baton)
     return load_passwords(t, r, b->account);
 }
 
+/* Runs an operation that finds an account; *account as it left it. */
+static lp_store_status account_run(request_rec *r, lp_dbd_op op,
+                                   account_baton *b,
+                                   linphone_account **account)
+{
+    lp_store_status st = status(lp_dbd_run(r, 0, op, b));
+
+    *account = b->account;
+    return st;
+}
+
 lp_store_status lp_store_account(request_rec *r, const char *username,
                                  const char *domain,
                                  linphone_account **account)
 {
     account_baton b = { username, domain, NULL, NULL };
-    lp_store_status st = status(lp_dbd_run(r, 0, account_op, &b));
 
-    *account = b.account;
-    return st;
+    return account_run(r, account_op, &b, account);
 }
 
 /* Counts a valid key's use: one autocommitted statement. */
@@ -364,20 +392,18 @@ static int api_key_touch(lp_tx *t, request_rec *r, const char *id)
 static int api_key_op(lp_tx *t, request_rec *r, void *baton)
 {
     account_baton *b = baton;
-    apr_array_header_t *rows;
     const char **v;
-    const char *args[1];
+    int st = secret_row(t, LP_SQL_API_KEY_FIND, b->key, LP_COL_API_KEY_KEY,
+                        NULL, 0, &v);
 
-    args[0] = b->key;
-    if (lp_dbd_read(t, LP_SQL_API_KEY_FIND, 1, args, &rows))
-        return FAILED;
-    if (!(v = lp_dbd_exact_row(rows, LP_COL_API_KEY_KEY, b->key))
-        || lp_rules_api_key(v[LP_COL_API_KEY_IP], v[LP_COL_API_KEY_LAST_USED_AT],
-                            v[LP_COL_API_KEY_MINUTES], r->useragent_ip,
-                            apr_time_now()) != LP_RULE_OK)
+    if (st != LP_STORE_OK)
+        return st;
+    if (lp_rules_api_key(v[LP_COL_API_KEY_IP], v[LP_COL_API_KEY_LAST_USED_AT],
+                         v[LP_COL_API_KEY_MINUTES], r->useragent_ip,
+                         apr_time_now()) != LP_RULE_OK)
         return LP_STORE_NOT_FOUND;
     b->account = account_from(r->pool, v, LP_COL_API_KEY_ACCOUNT);
-    /* refused keys are not counted */
+    /* of another domain: known, but refused; refused keys are not counted */
     if (b->account->blocked
         || (b->domain && strcmp(b->account->domain, b->domain)))
         return LP_STORE_BLOCKED;
@@ -389,10 +415,8 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  linphone_account **account)
 {
     account_baton b = { NULL, domain, key, NULL };
-    lp_store_status st = status(lp_dbd_run(r, 0, api_key_op, &b));
 
-    *account = b.account;
-    return st;
+    return account_run(r, api_key_op, &b, account);
 }
 
 static int passwords_op(lp_tx *t, request_rec *r, void *baton)
@@ -453,21 +477,13 @@ typedef struct {
 static int check_token_op(lp_tx *t, request_rec *r, void *baton)
 {
     check_baton *b = baton;
-    apr_array_header_t *rows;
     const char **v;
-    const char *args[1];
-    lp_store_status st;
+    int st = secret_row(t, LP_SQL_TOKEN_CHECK, b->token,
+                        LP_COL_TOKEN_CHECK_TOKEN, b->domain,
+                        LP_COL_TOKEN_CHECK_DOMAIN, &v);
 
-    args[0] = b->token;
-    if (lp_dbd_read(t, LP_SQL_TOKEN_CHECK, 1, args, &rows))
-        return FAILED;
-    if (!(v = lp_dbd_exact_row(rows, LP_COL_TOKEN_CHECK_TOKEN, b->token))
-        || lp_rules_other_domain(b->domain, v[LP_COL_TOKEN_CHECK_DOMAIN]))
-        return LP_STORE_NOT_FOUND;
-    st = of_rule(lp_rules_token(v[LP_COL_TOKEN_ID], v[LP_COL_TOKEN_USED],
-                                v[LP_COL_TOKEN_CREATED_AT],
-                                v[LP_COL_TOKEN_NEWEST_UNUSED], b->lifetime,
-                                apr_time_now()));
+    if (st == LP_STORE_OK)
+        st = token_verdict(v, b->lifetime);
     if (st == LP_STORE_OK
         && lp_bool_parse(v[LP_COL_TOKEN_CHECK_BLOCKED]) == 1)
         st = LP_STORE_BLOCKED;
@@ -493,20 +509,22 @@ typedef struct {
     apr_array_header_t *contacts;
 } contacts_baton;
 
-/* The first of the rows (by account id in column 0, ordered like the
- * contacts) of contact id, from *next on; *next moves past them.  Rows of
- * a contact added between the reads (not one snapshot) are skipped. */
-static int rows_of(const apr_array_header_t *rows, int *next, const char *id)
+/* The first of the rows (ordered like the contacts by the account id in
+ * column col) of contact id, from *next on; *next moves past them.  Rows
+ * of a contact added between the reads (not one snapshot) are skipped. */
+static int rows_of(const apr_array_header_t *rows, int col, int *next,
+                   const char *id)
 {
     apr_int64_t want = apr_atoi64(id);
     int first;
 
     while (*next < rows->nelts
-           && apr_atoi64(APR_ARRAY_IDX(rows, *next, const char **)[0]) < want)
+           && apr_atoi64(APR_ARRAY_IDX(rows, *next, const char **)[col])
+              < want)
         (*next)++;
     first = *next;
     while (*next < rows->nelts
-           && !strcmp(APR_ARRAY_IDX(rows, *next, const char **)[0], id))
+           && !strcmp(APR_ARRAY_IDX(rows, *next, const char **)[col], id))
         (*next)++;
     return first;
 }
@@ -517,25 +535,23 @@ static void contact_details(apr_pool_t *p, lp_vcard_contact *c,
                             int *nt, const apr_array_header_t *actions,
                             int *na)
 {
-    int j, first = rows_of(types, nt, id);
+    int j, first = rows_of(types, LP_COL_CONTACT_TYPE_ACCOUNT_ID, nt, id);
 
     c->types = apr_array_make(p, *nt - first + 1, sizeof(const char *));
     for (j = first; j < *nt; j++) {
         const char *key = APR_ARRAY_IDX(types, j, const char **)
                           [LP_COL_CONTACT_TYPE_KEY];
 
-        APR_ARRAY_PUSH(c->types, const char *) = key ? key : "";
+        APR_ARRAY_PUSH(c->types, const char *) = or_empty(key);
     }
-    first = rows_of(actions, na, id);
+    first = rows_of(actions, LP_COL_CONTACT_ACTION_ACCOUNT_ID, na, id);
     c->actions = apr_array_make(p, *na - first + 1, sizeof(lp_vcard_action));
     for (j = first; j < *na; j++) {
         const char **w = APR_ARRAY_IDX(actions, j, const char **);
         lp_vcard_action *a = apr_array_push(c->actions);
 
-        a->key = w[LP_COL_CONTACT_ACTION_KEY] ? w[LP_COL_CONTACT_ACTION_KEY]
-                                              : "";
-        a->code = w[LP_COL_CONTACT_ACTION_CODE]
-                  ? w[LP_COL_CONTACT_ACTION_CODE] : "";
+        a->key = or_empty(w[LP_COL_CONTACT_ACTION_KEY]);
+        a->code = or_empty(w[LP_COL_CONTACT_ACTION_CODE]);
     }
 }
 
@@ -580,9 +596,8 @@ static int contacts_op(lp_tx *t, request_rec *r, void *baton)
         const char **v = APR_ARRAY_IDX(accounts, i, const char **);
         lp_vcard_contact *c = apr_array_push(b->contacts);
 
-        c->username = v[LP_COL_CONTACT_USERNAME] ? v[LP_COL_CONTACT_USERNAME]
-                                                 : "";
-        c->domain = v[LP_COL_CONTACT_DOMAIN] ? v[LP_COL_CONTACT_DOMAIN] : "";
+        c->username = or_empty(v[LP_COL_CONTACT_USERNAME]);
+        c->domain = or_empty(v[LP_COL_CONTACT_DOMAIN]);
         c->display_name = v[LP_COL_CONTACT_DISPLAY_NAME];
         c->dtmf_protocol = v[LP_COL_CONTACT_DTMF_PROTOCOL];
         contact_details(r->pool, c, v[LP_COL_CONTACT_ID], types, &nt,
