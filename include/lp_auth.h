@@ -14,6 +14,10 @@
 
 #define LP_AUTH_TYPE "Linphone"
 
+/** post_config: refuses a configuration using AuthType Linphone without
+ *  any nonce cache (logged; HTTP_INTERNAL_SERVER_ERROR). */
+int lp_auth_post_config(apr_pool_t *ptemp, server_rec *s);
+
 /** check_authn hook. */
 int lp_auth_check_user_id(request_rec *r);
 

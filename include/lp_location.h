@@ -7,7 +7,12 @@
 #define LP_LOCATION_H
 
 #include "httpd.h"
-#include "lp_conf.h"
+
+/* A <Location> whose SetHandler names one of our handlers, found at startup. */
+typedef struct {
+    const char *path;        /* without trailing slash; "" for "/" */
+    const char *handler;
+} lp_location;
 
 #define LP_HANDLER_PROVISIONING "linphone-provisioning"
 #define LP_HANDLER_WIZARD "linphone-wizard"

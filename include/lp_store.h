@@ -38,6 +38,8 @@ typedef struct {
     /* with LinphoneProvisioningSpaces On, the request space's domain: a
      * token of an account of another domain is unknown here (NULL: any) */
     const char *domain;
+    /* the realm of the account's HA1 when not its domain (NULL) */
+    const char *realm;
 } lp_claim;
 
 /** Resolves the optional functions of mod_dbd; 0 when mod_dbd is there. */

@@ -2,6 +2,7 @@
  * lp_assemble — SPEC §3 assembly steps that need no request.
  */
 #include "lp_assemble.h"
+#include "lp_crypto.h"
 #include "lp_text.h"
 
 #include "apr_strings.h"
@@ -50,7 +51,7 @@ xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const lp_space *space,
             &APR_ARRAY_IDX(a->passwords, i, linphone_password);
         xmlNodePtr s = lp_doc_section(doc,
                                       apr_psprintf(p, "auth_info_%d", i));
-        int clear = strcmp(pw->algorithm, "CLRTXT") == 0;
+        int clear = strcmp(pw->algorithm, LP_ALG_CLEAR) == 0;
 
         set(p, s, "username", a->username);
         set(p, s, "domain", a->domain);

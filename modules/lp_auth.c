@@ -5,9 +5,10 @@
 #include "lp_conf.h"
 #include "lp_crypto.h"
 #include "lp_digest.h"
+#include "lp_location.h"
 #include "lp_nonce_cache.h"
+#include "lp_request.h"
 #include "lp_respond.h"
-#include "lp_space.h"
 #include "lp_store.h"
 #include "lp_text.h"
 
@@ -25,11 +26,22 @@ APLOG_USE_MODULE(linphone_provisioning);
 #define API_KEY "x-api-key"
 #define PROVISIONING_HEADER "x-linphone-provisioning"
 
-static const struct { int bit; const char *name; } algorithms[] = {
-    /* most preferred first, as RFC 7616 asks */
-    { LP_ALG_SHA256, "SHA-256" },
-    { LP_ALG_MD5, "MD5" },
-};
+int lp_auth_post_config(apr_pool_t *ptemp, server_rec *s)
+{
+    /* the default nonce cache needs mod_socache_shmcb; without it every
+     * digest request would fail with 503 */
+    if (!lp_server_conf_get(s)->nonce_cache
+        && !ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb",
+                               AP_SOCACHE_PROVIDER_VERSION)
+        && lp_auth_type_used(ptemp, s, LP_AUTH_TYPE)) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0005)
+                     "AuthType Linphone needs a nonce cache: load "
+                     "mod_socache_shmcb (a2enmod socache_shmcb), or set "
+                     "LinphoneDigestNonceCache to a loaded socache provider");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
 
 linphone_account *lp_auth_account(request_rec *r)
 {
@@ -59,11 +71,11 @@ static int unavailable(request_rec *r)
 
 const char *lp_auth_space_domain(request_rec *r, int *status)
 {
-    int missing, failed;
-    const lp_space *space = lp_space_of(r, &missing, &failed);
+    const lp_space *space;
+    lp_space_status st = lp_space_of(r, &space);
 
-    *status = failed ? HTTP_SERVICE_UNAVAILABLE
-              : missing ? HTTP_NOT_FOUND
+    *status = st == LP_SPACE_FAILED ? HTTP_SERVICE_UNAVAILABLE
+              : st == LP_SPACE_MISSING ? HTTP_NOT_FOUND
               /* a row without a domain serves no account */
               : space && (!space->domain || !*space->domain) ? HTTP_FORBIDDEN
               : OK;
@@ -95,11 +107,11 @@ static int challenge(request_rec *r, const char *realm, int stale)
                         + apr_time_from_sec(c->nonce_lifetime);
     unsigned i;
 
-    for (i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++) {
+    for (i = 0; i < LP_ALGORITHMS; i++) {
         unsigned char random[8];
         const char *nonce;
 
-        if (!(c->digest_algorithms & algorithms[i].bit))
+        if (!(c->digest_algorithms & lp_algorithms[i].bit))
             continue;
         if (apr_generate_random_bytes(random, sizeof random) != APR_SUCCESS)
             return unavailable(r);
@@ -109,7 +121,7 @@ static int challenge(request_rec *r, const char *realm, int stale)
         /* one header line per algorithm: liblinphone reads no folded list */
         apr_table_add(r->err_headers_out, "WWW-Authenticate",
                       lp_digest_challenge(r->pool, realm, nonce, opaque,
-                                          algorithms[i].name, stale));
+                                          lp_algorithms[i].name, stale));
     }
     return refuse(r, "Authentication required");
 }
@@ -120,18 +132,16 @@ static int challenge(request_rec *r, const char *realm, int stale)
  * without an algorithm has none (never MD5 by default). */
 static int password_usable(const linphone_password *pw)
 {
+    const lp_algorithm *alg;
     apr_size_t n, i;
 
     if (!*pw->password)
         return 0;
-    if (!strcmp(pw->algorithm, "CLRTXT"))
+    if (!strcmp(pw->algorithm, LP_ALG_CLEAR))
         return 1;
-    if (!strcmp(pw->algorithm, "MD5"))
-        n = 32;
-    else if (!strcmp(pw->algorithm, "SHA-256"))
-        n = 64;
-    else
+    if (!(alg = lp_algorithm_named(pw->algorithm)))
         return 0;
+    n = alg->hex_len;
     for (i = 0; i < n; i++)
         if (!apr_isxdigit(pw->password[i]))
             return 0;
@@ -163,7 +173,7 @@ static int response_matches(request_rec *r, const linphone_account *a,
                               "said once per process", a->id);
             continue;
         }
-        if (!strcmp(pw->algorithm, "CLRTXT"))
+        if (!strcmp(pw->algorithm, LP_ALG_CLEAR))
             ha1 = lp_ha1(r->pool, alg, a->username, realm, pw->password);
         else if (!strcmp(pw->algorithm, alg)) {
             /* compared as the lowercase hex clients compute */
@@ -207,11 +217,12 @@ static int digest(request_rec *r, const char *space_domain)
     if (!authz || strncasecmp(authz, "Digest ", 7)
         || lp_digest_parse(r->pool, authz + 7, &cr))
         return challenge(r, realm, 0);
-    for (i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++)
-        if ((c->digest_algorithms & algorithms[i].bit)
-            && !strcasecmp(cr.algorithm ? cr.algorithm : "MD5",
-                           algorithms[i].name))
-            alg = algorithms[i].name;
+    /* RFC 7616: no algorithm parameter means MD5 */
+    for (i = 0; i < LP_ALGORITHMS; i++)
+        if ((c->digest_algorithms & lp_algorithms[i].bit)
+            && (cr.algorithm ? !strcasecmp(cr.algorithm, lp_algorithms[i].name)
+                             : lp_algorithms[i].bit == LP_ALG_MD5))
+            alg = lp_algorithms[i].name;
     /* the username is the From user byte for byte, as the row will be */
     if (!alg || strcmp(cr.username, user) || strcmp(cr.realm, realm)
         || !cr.qop || strcasecmp(cr.qop, "auth")

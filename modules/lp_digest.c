@@ -98,18 +98,6 @@ int lp_digest_parse(apr_pool_t *p, const char *s, lp_digest_credentials *out)
     return 0;
 }
 
-static void hex(char *out, const unsigned char *in, apr_size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    apr_size_t i;
-
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 0xF];
-    }
-    out[2 * n] = '\0';
-}
-
 /* hex(HMAC-SHA256(secret, data)), first `chars` characters. */
 static void mac(char *out, apr_size_t chars, const lp_secret *secret,
                 const char *data)
@@ -120,7 +108,7 @@ static void mac(char *out, apr_size_t chars, const lp_secret *secret,
 
     HMAC(EVP_sha256(), secret->bytes, (int)secret->len,
          (const unsigned char *)data, strlen(data), raw, &n);
-    hex(full, raw, n);
+    lp_hex(full, raw, n);
     memcpy(out, full, chars);
     out[chars] = '\0';
 }
@@ -132,7 +120,7 @@ const char *lp_digest_nonce(apr_pool_t *p, const lp_secret *secret,
 
     apr_snprintf(nonce, 17, "%016" APR_UINT64_T_HEX_FMT,
                  (apr_uint64_t)apr_time_sec(now));
-    hex(nonce + 16, random, 8);
+    lp_hex(nonce + 16, random, 8);
     mac(nonce + 32, 32, secret, apr_pstrmemdup(p, nonce, 32));
     return nonce;
 }

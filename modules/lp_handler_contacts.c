@@ -10,10 +10,9 @@
 #include "lp_auth.h"
 #include "lp_conf.h"
 #include "lp_crypto.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_respond.h"
-#include "lp_store.h"
-#include "lp_text.h"
 #include "lp_vcard.h"
 
 #include "http_log.h"

@@ -5,11 +5,10 @@
  */
 #include "lp_handlers.h"
 #include "lp_conf.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_qrcode.h"
 #include "lp_respond.h"
-#include "lp_store.h"
-#include "lp_text.h"
 
 #include "http_log.h"
 #include "apr_strings.h"

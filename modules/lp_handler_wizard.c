@@ -6,9 +6,9 @@
  * the app gets the verdict when it follows the link.
  */
 #include "lp_handlers.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_respond.h"
-#include "lp_text.h"
 
 #include "http_protocol.h"
 #include "apr_strings.h"

@@ -7,6 +7,7 @@
  * (a constant string in practice) and keep the paths naming our handlers.
  */
 #include "lp_location.h"
+#include "lp_conf.h"
 #include "lp_text.h"
 
 #include "http_core.h"

@@ -22,8 +22,6 @@
 
 APLOG_USE_MODULE(linphone_provisioning);
 
-enum { SPACE_FOUND = 1, SPACE_MISSING, SPACE_FAILED };
-
 typedef struct {
     apr_pool_t *pool;
     apr_time_t fetched;
@@ -106,7 +104,7 @@ static void from_row(request_rec *r, apr_pool_t *p, const char **v,
                                           ? atoi(v[6 + LP_UI_FLAGS - 1]) : 0);
 }
 
-static int fetch(request_rec *r, lp_space *out)
+lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
     const char *key = apr_psprintf(r->pool, "%pp %s", (void *)r->server,
@@ -120,7 +118,7 @@ static int fetch(request_rec *r, lp_space *out)
     if (e && now - e->fetched < apr_time_from_sec(c->spaces_cache)) {
         copy(r->pool, out, &e->space);
         unlock();
-        return SPACE_FOUND;
+        return LP_SPACE_FOUND;
     }
     unlock();
 
@@ -128,13 +126,13 @@ static int fetch(request_rec *r, lp_space *out)
     case LP_STORE_OK:
         break;
     case LP_STORE_NOT_FOUND:
-        return SPACE_MISSING;
+        return LP_SPACE_MISSING;
     default:
-        return SPACE_FAILED;
+        return LP_SPACE_FAILED;
     }
     from_row(r, r->pool, row, out);
     if (c->spaces_cache <= 0)
-        return SPACE_FOUND;
+        return LP_SPACE_FOUND;
 
     lock();
     e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
@@ -150,24 +148,5 @@ static int fetch(request_rec *r, lp_space *out)
     copy(e->pool, &e->space, out);
     e->fetched = now;
     unlock();
-    return SPACE_FOUND;
-}
-
-const lp_space *lp_space_of(request_rec *r, int *missing, int *failed)
-{
-    lp_request *q = lp_request_of(r);
-
-    if (!lp_server_conf_get(r->server)->spaces) {
-        *missing = *failed = 0;
-        return NULL;
-    }
-    if (!q->space_state) {
-        lp_space *s = apr_pcalloc(r->pool, sizeof *s);
-
-        q->space_state = fetch(r, s);
-        q->space = q->space_state == SPACE_FOUND ? s : NULL;
-    }
-    *missing = q->space_state == SPACE_MISSING;
-    *failed = q->space_state == SPACE_FAILED;
-    return q->space;
+    return LP_SPACE_FOUND;
 }

@@ -1011,7 +1011,7 @@ static lp_store_status claim_tx(tx *t, const lp_claim *cl,
         return LP_STORE_UNAVAILABLE;
     st = claim_token(t, cl, now, 0, account);
     if (st == LP_STORE_OK) {
-        (*account)->realm = lp_realm(r, (*account)->domain);
+        (*account)->realm = cl->realm ? cl->realm : (*account)->domain;
         if (cl->reset_password)
             st = reset_password(t, cl, *account);
     }
@@ -1044,7 +1044,7 @@ static lp_store_status claim_read_only(tx *t, const lp_claim *cl,
 
     if (st != LP_STORE_OK)
         return st;
-    (*account)->realm = lp_realm(t->r, (*account)->domain);
+    (*account)->realm = cl->realm ? cl->realm : (*account)->domain;
     if (!cl->reset_password)
         return load_passwords(t, *account);
     if (!(ha1 = fresh_ha1(t, cl, *account)))
