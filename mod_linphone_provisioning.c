@@ -154,6 +154,7 @@ static void lp_register_hooks(apr_pool_t *p)
                               NULL, AP_FTYPE_RESOURCE);
     ap_hook_expr_lookup(lp_additions_expr_lookup, NULL, NULL,
                         APR_HOOK_MIDDLE);
+    lp_additions_register();
     ap_hook_translate_name(lp_translate_name, NULL, NULL, APR_HOOK_LAST);
     ap_hook_map_to_storage(lp_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(lp_redact_request_line, NULL, NULL,

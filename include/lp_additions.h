@@ -38,6 +38,10 @@ int lp_additions_dynamic(request_rec *r);
 void lp_additions_apply(request_rec *r, xmlDocPtr doc,
                         const linphone_account *account);
 
+/** register_hooks: provides the optional function
+ *  linphone_provisioning_set_entry (mod_linphone_provisioning.h). */
+void lp_additions_register(void);
+
 /** expr_lookup hook: the LINPHONE_* variables in ap_expr values. */
 int lp_additions_expr_lookup(ap_expr_lookup_parms *parms);
 

@@ -206,6 +206,25 @@ static void add_entry(request_rec *r, xmlDocPtr doc,
                    a->overwrite);
 }
 
+/* The optional function of mod_linphone_provisioning.h: the rules of
+ * LinphoneProvisioningEntry for companion modules. */
+static xmlNodePtr linphone_provisioning_set_entry(request_rec *r,
+                                                  xmlNodePtr section,
+                                                  const char *name,
+                                                  const char *value,
+                                                  int overwrite)
+{
+    if (!r || !section || !name || !value)
+        return NULL;
+    return lp_doc_set(section, lp_xml_clean(r->pool, name),
+                      lp_xml_clean(r->pool, value), overwrite != 0);
+}
+
+void lp_additions_register(void)
+{
+    APR_REGISTER_OPTIONAL_FN(linphone_provisioning_set_entry);
+}
+
 static void hook_result(request_rec *r, const char *hook, int rv)
 {
     if (rv != OK && rv != DECLINED)

@@ -56,6 +56,18 @@ static int authenticated(request_rec *r, linphone_account *a)
     return OK;
 }
 
+/* One line per refused credential, for the sysadmin and fail2ban
+ * (conf/fail2ban/linphone-provisioning.conf): the tag, the client, then
+ * the reason and the user name the client sent (escaped; never a secret).
+ * At info: a site turns them on with LogLevel linphone_provisioning:info. */
+static void rejected(request_rec *r, const char *tag, const char *why,
+                     const char *user)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%sclient %s: %s, user \"%s\"",
+                  tag, r->useragent_ip, why,
+                  user ? ap_escape_logitem(r->pool, user) : "");
+}
+
 /* 401 with a one-line body (and the challenges already in the headers). */
 static int refuse(request_rec *r, const char *message)
 {
@@ -87,11 +99,18 @@ const char *lp_auth_space_domain(request_rec *r, int *status)
 static int refusal(request_rec *r, const linphone_account *a,
                    const char *space_domain)
 {
-    if (a->blocked)
+    const char *user = apr_pstrcat(r->pool, a->username, "@", a->domain,
+                                   NULL);
+
+    if (a->blocked) {
+        rejected(r, LPLOGNO(0416), "account blocked", user);
         return lp_respond_phase_error(r, HTTP_FORBIDDEN, "Account blocked");
-    if (space_domain && strcmp(a->domain, space_domain))
+    }
+    if (space_domain && strcmp(a->domain, space_domain)) {
+        rejected(r, LPLOGNO(0416), "account not in this host's space", user);
         return lp_respond_phase_error(r, HTTP_FORBIDDEN,
                                       "Account not in this space");
+    }
     return OK;
 }
 
@@ -152,12 +171,13 @@ static int password_usable(const linphone_password *pw)
  * request flood must not become a log flood. */
 static apr_uint32_t unusable_logged;
 
-/* 1 when the response matches one of the account's usable passwords. */
+/* 1 when the response matches one of the account's usable passwords, 0
+ * when it matches none, -1 when the account has no usable password. */
 static int response_matches(request_rec *r, const linphone_account *a,
                             const char *realm, const char *alg,
                             const lp_digest_credentials *cr)
 {
-    int i, match = 0;
+    int i, match = 0, usable = 0;
 
     for (i = 0; i < a->passwords->nelts; i++) {
         const linphone_password *pw = &APR_ARRAY_IDX(a->passwords, i,
@@ -173,6 +193,7 @@ static int response_matches(request_rec *r, const linphone_account *a,
                               "said once per process", a->id);
             continue;
         }
+        usable = 1;
         if (!strcmp(pw->algorithm, LP_ALG_CLEAR))
             ha1 = lp_ha1(r->pool, alg, a->username, realm, pw->password);
         else if (!strcmp(pw->algorithm, alg)) {
@@ -187,7 +208,49 @@ static int response_matches(request_rec *r, const linphone_account *a,
         expected = lp_digest_expected(r->pool, alg, ha1, cr, r->method);
         match |= expected && lp_secure_equal(expected, cr->response);
     }
-    return match;
+    return usable ? match : -1;
+}
+
+/* 1 when the credentials cannot be checked against the account: another
+ * algorithm, user, realm, opaque or URI than this challenge's, or a
+ * malformed qop, nc or cnonce (logged).  Else *alg and *nc are set. */
+static int credentials_refused(request_rec *r, const lp_server_conf *c,
+                               const lp_digest_credentials *cr,
+                               const char *user, const char *realm,
+                               const char **alg, apr_uint32_t *nc)
+{
+    const char *who = cr->username;
+    int i;
+
+    *alg = NULL;
+    /* RFC 7616: no algorithm parameter means MD5 */
+    for (i = 0; i < LP_ALGORITHMS; i++)
+        if ((c->digest_algorithms & lp_algorithms[i].bit)
+            && (cr->algorithm ? !strcasecmp(cr->algorithm,
+                                            lp_algorithms[i].name)
+                              : lp_algorithms[i].bit == LP_ALG_MD5))
+            *alg = lp_algorithms[i].name;
+    if (!*alg)
+        rejected(r, LPLOGNO(0413), "digest: algorithm not offered", who);
+    /* the username is the From user byte for byte, as the row will be */
+    else if (strcmp(cr->username, user))
+        rejected(r, LPLOGNO(0413), "digest: username is not the From user",
+                 who);
+    else if (strcmp(cr->realm, realm))
+        rejected(r, LPLOGNO(0407), "digest: realm mismatch", who);
+    else if (!cr->qop || strcasecmp(cr->qop, "auth")
+             || lp_digest_nc(cr->nc, nc) || !cr->cnonce)
+        rejected(r, LPLOGNO(0413), "digest: qop, nc or cnonce missing or "
+                 "invalid", who);
+    else if (!cr->opaque
+             || !lp_secure_equal(cr->opaque,
+                                 lp_digest_opaque(r->pool, c->secret, realm)))
+        rejected(r, LPLOGNO(0413), "digest: opaque mismatch", who);
+    else if (strcmp(cr->uri, r->unparsed_uri))
+        rejected(r, LPLOGNO(0408), "digest: uri mismatch", who);
+    else
+        return 0;
+    return 1;
 }
 
 static int digest(request_rec *r, const char *space_domain)
@@ -200,12 +263,14 @@ static int digest(request_rec *r, const char *space_domain)
     lp_digest_credentials cr;
     apr_time_t issued;
     apr_uint32_t nc;
-    unsigned i;
     int rc;
 
     if (!from || lp_sip_address_parse(r->pool, from, &user, &domain)
-        || !domain)
+        || !domain) {
+        rejected(r, LPLOGNO(0415), "digest: no From header, or not a SIP "
+                 "address", NULL);
         return refuse(r, "From header is required or invalid token");
+    }
     if (!c->nonce_cache) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0404)
                       "digest needs a nonce cache: load "
@@ -217,20 +282,7 @@ static int digest(request_rec *r, const char *space_domain)
     if (!authz || strncasecmp(authz, "Digest ", 7)
         || lp_digest_parse(r->pool, authz + 7, &cr))
         return challenge(r, realm, 0);
-    /* RFC 7616: no algorithm parameter means MD5 */
-    for (i = 0; i < LP_ALGORITHMS; i++)
-        if ((c->digest_algorithms & lp_algorithms[i].bit)
-            && (cr.algorithm ? !strcasecmp(cr.algorithm, lp_algorithms[i].name)
-                             : lp_algorithms[i].bit == LP_ALG_MD5))
-            alg = lp_algorithms[i].name;
-    /* the username is the From user byte for byte, as the row will be */
-    if (!alg || strcmp(cr.username, user) || strcmp(cr.realm, realm)
-        || !cr.qop || strcasecmp(cr.qop, "auth")
-        || lp_digest_nc(cr.nc, &nc) || !cr.cnonce
-        || !cr.opaque
-        || !lp_secure_equal(cr.opaque, lp_digest_opaque(r->pool, c->secret,
-                                                          realm))
-        || strcmp(cr.uri, r->unparsed_uri))
+    if (credentials_refused(r, c, &cr, user, realm, &alg, &nc))
         return challenge(r, realm, 0);
     switch (lp_digest_nonce_check(c->secret, cr.nonce, apr_time_now(),
                                   apr_time_from_sec(c->nonce_lifetime),
@@ -238,28 +290,47 @@ static int digest(request_rec *r, const char *space_domain)
     case LP_NONCE_VALID:
         break;
     case LP_NONCE_STALE:
+        rejected(r, LPLOGNO(0409), "digest: stale nonce", cr.username);
         return challenge(r, realm, 1);
     default:
+        rejected(r, LPLOGNO(0414), "digest: nonce not signed with this "
+                 "server's LinphoneDigestSecret", cr.username);
         return challenge(r, realm, 0);
     }
     switch (lp_store_account(r, user, domain, &a)) {
     case LP_STORE_OK:
         break;
     case LP_STORE_NOT_FOUND:
+        rejected(r, LPLOGNO(0406), "digest: unknown user",
+                 apr_pstrcat(r->pool, user, "@", domain, NULL));
         return challenge(r, realm, 0);
     default:
         return unavailable(r);
     }
-    if (!response_matches(r, a, realm, alg, &cr))
+    switch (response_matches(r, a, realm, alg, &cr)) {
+    case 1:
+        break;
+    case 0:
+        rejected(r, LPLOGNO(0411), "digest: bad response (wrong password)",
+                 cr.username);
         return challenge(r, realm, 0);
+    default:
+        rejected(r, LPLOGNO(0412), "digest: the account has no usable "
+                 "password row", cr.username);
+        return challenge(r, realm, 0);
+    }
     switch (lp_nonce_cache_advance(r, cr.nonce, nc,
                                    issued + apr_time_from_sec(
                                        c->nonce_lifetime))) {
     case LP_NC_ACCEPTED:
         break;
     case LP_NC_REPLAY:
+        rejected(r, LPLOGNO(0410), "digest: replayed nonce count",
+                 cr.username);
         return challenge(r, realm, 0);
     case LP_NC_UNKNOWN:
+        rejected(r, LPLOGNO(0409), "digest: stale nonce (its count entry "
+                 "expired or was evicted)", cr.username);
         return challenge(r, realm, 1);
     default:
         return unavailable(r);
@@ -296,11 +367,15 @@ int lp_auth_check_user_id(request_rec *r)
         /* a browser sends the cookie with any site's request: alone it
          * never authorises a state change, whatever RequireHeader says */
         if (from_cookie && lp_query_has(r->pool, r->args, "reset_password")
-            && !apr_table_get(r->headers_in, PROVISIONING_HEADER))
+            && !apr_table_get(r->headers_in, PROVISIONING_HEADER)) {
+            rejected(r, LPLOGNO(0417), "API key cookie without the "
+                     "x-linphone-provisioning header for reset_password",
+                     NULL);
             return lp_respond_phase_error(r, HTTP_FORBIDDEN,
                                           "reset_password with a cookie "
                                           "needs the x-linphone-provisioning "
                                           "header");
+        }
         switch (lp_store_api_key(r, key, space_domain, &a)) {
         case LP_STORE_OK:
             return authenticated(r, a);

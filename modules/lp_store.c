@@ -1136,18 +1136,36 @@ static lp_store_status api_key_tx(tx *t, const char *key, const char *domain,
     args[0] = key;
     if (read_rows(t, LP_SQL_API_KEY_FIND, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
-    if (!(v = exact_row(rows, 4 + LP_SQL_ACCOUNT_NCOLS, key)))
+    /* refusals are logged as lp_auth.c's are (the key never is) */
+    if (!(v = exact_row(rows, 4 + LP_SQL_ACCOUNT_NCOLS, key))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0122)
+                      "client %s: api key: unknown key, user \"\"",
+                      r->useragent_ip);
         return LP_STORE_NOT_FOUND;
+    }
+    *account = account_from(r->pool, v + 4);
     /* bound to an address: only that client may use it */
-    if (v[1] && *v[1] && strcmp(v[1], r->useragent_ip))
+    if (v[1] && *v[1] && strcmp(v[1], r->useragent_ip)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0123)
+                      "client %s: api key: wrong IP (bound to %s), user "
+                      "\"%s@%s\"", r->useragent_ip,
+                      ap_escape_logitem(r->pool, v[1]),
+                      ap_escape_logitem(r->pool, (*account)->username),
+                      ap_escape_logitem(r->pool, (*account)->domain));
         return LP_STORE_NOT_FOUND;
+    }
     /* expires when unused for that many minutes (never used: still fresh;
      * FlexiAPI's SQLite migration leaves '' there) */
     if (v[3] && *v[3] && v[2] && *v[2]
         && expired(v[2], apr_time_from_sec((apr_interval_time_t)60
-                                           * apr_atoi64(v[3]))))
+                                           * apr_atoi64(v[3])))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0124)
+                      "client %s: api key: expired key, user \"%s@%s\"",
+                      r->useragent_ip,
+                      ap_escape_logitem(r->pool, (*account)->username),
+                      ap_escape_logitem(r->pool, (*account)->domain));
         return LP_STORE_NOT_FOUND;
-    *account = account_from(r->pool, v + 4);
+    }
     /* refused keys are not counted */
     if ((*account)->blocked || (domain && strcmp((*account)->domain, domain)))
         return LP_STORE_BLOCKED;
