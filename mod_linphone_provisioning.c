@@ -4,7 +4,7 @@
  *
  * This file is the glue: the module record, the directive table and the hook
  * registration.  The work is in modules/ (one unit per concern, pure logic
- * apart from Apache glue) and the contract is SPEC.md.
+ * apart from Apache glue; docs/development.md maps them).
  */
 #include "httpd.h"
 #include "http_config.h"

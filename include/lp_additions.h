@@ -1,8 +1,9 @@
 /*
- * lp_additions — the sysadmin's additions to the document (SPEC §6, step 8
- * of §3): LinphoneProvisioningEntry (a literal or an ap_expr value),
- * LinphoneProvisioningInclude (a static lpconfig XML fragment), and the
- * optional hooks of mod_linphone_provisioning.h for C modules.
+ * lp_additions — the sysadmin's additions to the document
+ * (docs/document.md, Customising the document): LinphoneProvisioningEntry
+ * (a literal or an ap_expr value), LinphoneProvisioningInclude (a static
+ * lpconfig XML fragment), and the optional hooks and function of
+ * mod_linphone_provisioning.h for C modules.
  */
 #ifndef LP_ADDITIONS_H
 #define LP_ADDITIONS_H

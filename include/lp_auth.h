@@ -1,5 +1,6 @@
 /*
- * lp_auth — `AuthType Linphone` in Apache's authentication phase (SPEC §5):
+ * lp_auth — `AuthType Linphone` in Apache's authentication phase
+ * (docs/security.md):
  * an API key (header or cookie), else RFC 7616 Digest against the account
  * named by the From header.  Blocked accounts and, with spaces, accounts of
  * another space are refused here (403), for every location.  Other auth

@@ -1,7 +1,7 @@
 /*
  * lp_location — where the sysadmin mapped our handlers (found at startup in
  * the <Location> sections whose SetHandler names them) and the absolute URLs
- * derived from it: {base} of SPEC §2 and the provisioning URL.
+ * derived from it: {base} (docs/directives.md, LinphoneProvisioningBaseURL) and the provisioning URL.
  */
 #ifndef LP_LOCATION_H
 #define LP_LOCATION_H

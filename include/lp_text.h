@@ -58,7 +58,8 @@ int lp_sip_address_parse(apr_pool_t *p, const char *s, const char **user,
 int lp_user_address_parse(apr_pool_t *p, const char *s, const char **user,
                           const char **domain);
 
-/** `"display"`, with `"` and `\` backslash-escaped (a SIP quoted-string). */
+/** `"s"`, with `"` and `\` backslash-escaped: a quoted-string of SIP and
+ *  HTTP alike (display names, Digest challenge parameters). */
 const char *lp_sip_quote(apr_pool_t *p, const char *display);
 /** `"Display" <sip:user@domain>` or `<sip:user@domain>`. */
 const char *lp_reg_identity(apr_pool_t *p, const char *display,

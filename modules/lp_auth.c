@@ -76,7 +76,7 @@ static int refuse(request_rec *r, const char *message)
 
 static int unavailable(request_rec *r)
 {
-    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    apr_table_setn(r->err_headers_out, "Retry-After", LP_RETRY_AFTER);
     return lp_respond_phase_error(r, HTTP_SERVICE_UNAVAILABLE,
                                   "Service temporarily unavailable");
 }

@@ -75,7 +75,8 @@ static const lp_space *space_of(request_rec *r)
     return space;
 }
 
-/* Steps 8 and 9 of SPEC §3 on an assembled document, then its bytes. */
+/* The additions and overwrite-all on an assembled document (the last
+ * steps of docs/document.md), then its bytes. */
 static int finish_and_send(request_rec *r, xmlDocPtr doc,
                            const linphone_account *account)
 {

@@ -76,11 +76,10 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
 
     memset(cl, 0, sizeof *cl);
     cl->kind = kind;
-    cl->lifetime = apr_time_from_sec((apr_interval_time_t)60
-                                     * (kind == LP_CLAIM_AUTH_TOKEN
-                                        ? sc->auth_token_expiry
-                                        : kind == LP_CLAIM_PROVISIONING_TOKEN
-                                        ? sc->token_expiry : 0));
+    cl->lifetime = LP_MINUTES(kind == LP_CLAIM_AUTH_TOKEN
+                              ? sc->auth_token_expiry
+                              : kind == LP_CLAIM_PROVISIONING_TOKEN
+                              ? sc->token_expiry : 0);
     cl->reset_password = lp_query_has(r->pool, r->args, "reset_password");
     cl->algorithm = sc->password_algorithm;
     cl->ip = r->useragent_ip;

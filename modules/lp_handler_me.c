@@ -1,6 +1,6 @@
 /*
  * lp_handler_me — {location}/me: the authenticated account's document,
- * every time (SPEC §2).  Authentication itself happened in Apache's auth
+ * every time.  Authentication itself happened in Apache's auth
  * phase: AuthType Linphone (lp_auth.c) or any other module's r->user.
  */
 #include "lp_handlers.h"

@@ -1,6 +1,6 @@
 /*
  * lp_handler_provisioning — handler `linphone-provisioning`: the URI space
- * below its <Location> (SPEC §2).
+ * below its <Location> (the URLs of README.md).
  */
 #include "lp_handlers.h"
 #include "lp_handler_common.h"

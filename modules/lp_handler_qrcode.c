@@ -1,5 +1,6 @@
 /*
- * lp_handler_qrcode — `{provisioning location}/qrcode/{token}` (SPEC §2):
+ * lp_handler_qrcode — `{provisioning location}/qrcode/{token}`
+ * (docs/document.md, QR codes):
  * the PNG QR code of the token's provisioning URL, for an admin to show.
  * It reads the token and changes nothing.
  */
@@ -23,8 +24,8 @@ int lp_serve_qrcode(request_rec *r, const char *location, const char *token)
     const char *url;
     struct iovec body;
     apr_status_t rv;
-    lp_store_status st = lp_store_check_token(r, token, apr_time_from_sec(
-                             (apr_interval_time_t)60 * sc->token_expiry),
+    lp_store_status st = lp_store_check_token(r, token,
+                             LP_MINUTES(sc->token_expiry),
                              lp_claim_domain(r));
 
     if (st != LP_STORE_OK)

@@ -1,8 +1,8 @@
 /*
  * lp_handler_wizard — handler `linphone-wizard`: `{location}/{token}` is a
  * page whose one big link, `linphone-config:{provisioning URL}/{token}`,
- * opens the Linphone app on its provisioning URL (SPEC §2).  The token is
- * not looked up: the page holds nothing the URL does not already hold, and
+ * opens the Linphone app on its provisioning URL (docs/document.md).  The
+ * token is not looked up: the page holds nothing the URL does not already hold, and
  * the app gets the verdict when it follows the link.
  */
 #include "lp_handlers.h"

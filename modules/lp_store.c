@@ -1157,8 +1157,7 @@ static lp_store_status api_key_tx(tx *t, const char *key, const char *domain,
     /* expires when unused for that many minutes (never used: still fresh;
      * FlexiAPI's SQLite migration leaves '' there) */
     if (v[3] && *v[3] && v[2] && *v[2]
-        && expired(v[2], apr_time_from_sec((apr_interval_time_t)60
-                                           * apr_atoi64(v[3])))) {
+        && expired(v[2], LP_MINUTES(apr_atoi64(v[3])))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0124)
                       "client %s: api key: expired key, user \"%s@%s\"",
                       r->useragent_ip,
