@@ -36,16 +36,6 @@ sub logged {
     return @l == 1 ? $l[0] : undef;
 }
 
-sub create_key {
-    my($account, %o) = @_;
-    my $key = random_token(40);
-    dbh()->do('INSERT INTO api_keys (account_id, ' . db_key() . ', ip, requests, last_used_at,'
-              . ' expires_after_last_used_minutes) VALUES (?, ?, ?, 0, ?, ?)',
-              undef, $account, $key, $o{ip}, $o{last_used_at}, $o{expires});
-    remember_secret($key);
-    return $key;
-}
-
 my $user = uniq('guess');
 my $password = random_token(12);
 remember_secret($password);
@@ -139,14 +129,14 @@ like($line // '', qr/LP0122: ${client}api key: unknown key/, 'unknown API key: L
 unlike($line // '', qr/\Q$bogus\E/, '... not the key');
 push @guesses, $line;
 
-my $bound = create_key($id, ip => '192.0.2.1');
+my $bound = create_api_key($id, ip => '192.0.2.1');
 hget('/provisioning/me', lp_header, 'x-api-key' => $bound);
 $line = logged('LP0123');
 like($line // '', qr/LP0123: ${client}api key: wrong IP \(bound to 192\.0\.2\.1\), user "\Q$user_at\E"/,
      'API key of another address: LP0123');
 push @guesses, $line;
 
-my $old = create_key($id, expires => 1, last_used_at => utc_ts(-120));
+my $old = create_api_key($id, expires => 1, last_used_at => utc_ts(-120));
 hget('/provisioning/me', lp_header, 'x-api-key' => $old);
 $line = logged('LP0124');
 like($line // '', qr/LP0124: ${client}api key: expired key, user "\Q$user_at\E"/,
