@@ -12,8 +12,6 @@
 #include "http_log.h"
 #include "http_request.h"
 #include "http_protocol.h"
-#include "ap_mpm.h"
-#include "apr_strings.h"
 
 #include "mod_linphone_provisioning.h"
 #include "lp_conf.h"

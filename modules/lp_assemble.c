@@ -5,7 +5,6 @@
 #include "lp_crypto.h"
 #include "lp_text.h"
 
-#include "apr_strings.h"
 #include <string.h>
 
 const char *const lp_ui_flags[LP_UI_FLAGS] = {

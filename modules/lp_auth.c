@@ -14,8 +14,6 @@
 
 #include "http_core.h"
 #include "http_log.h"
-#include "http_protocol.h"
-#include "http_request.h"
 #include "util_cookies.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
@@ -359,7 +357,7 @@ int lp_auth_check_user_id(request_rec *r)
     if (lp_api_key_enabled(r)) {
         key = apr_table_get(r->headers_in, API_KEY);
         if (!key) {
-            ap_cookie_read(r, API_KEY, &key, 0);
+            (void)ap_cookie_read(r, API_KEY, &key, 0);   /* key NULL: none */
             from_cookie = key != NULL;
         }
     }

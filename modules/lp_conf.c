@@ -275,7 +275,7 @@ const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
     if (apr_file_read_full(f, bytes, len, &len) != APR_SUCCESS)
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": cannot read ", path,
                            NULL);
-    apr_file_close(f);
+    (void)apr_file_close(f);           /* read only: nothing to lose */
     secret = apr_palloc(cmd->pool, sizeof *secret);
     secret->bytes = bytes;
     secret->len = len;

@@ -9,8 +9,6 @@
 #include "lp_respond.h"
 
 #include "http_log.h"
-#include "http_protocol.h"
-#include "apr_strings.h"
 
 APLOG_USE_MODULE(linphone_provisioning);
 

@@ -8,18 +8,13 @@
  */
 #include "lp_handlers.h"
 #include "lp_auth.h"
-#include "lp_conf.h"
 #include "lp_crypto.h"
 #include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_respond.h"
 #include "lp_vcard.h"
 
-#include "http_log.h"
-#include "http_protocol.h"
 #include "apr_strings.h"
-
-APLOG_USE_MODULE(linphone_provisioning);
 
 #define VCARD_TYPE "text/vcard; charset=utf-8"
 /* hex digits of the body's SHA-256 kept in the ETag */

@@ -10,7 +10,6 @@
 #include "lp_location.h"
 #include "lp_respond.h"
 
-#include "http_protocol.h"
 #include "apr_strings.h"
 
 #define DOWNLOAD_URL "https://www.linphone.org/en/download/"

@@ -133,10 +133,18 @@ void lp_nonce_cache_child_init(apr_pool_t *p, server_rec *s)
     for (; s; s = s->next) {
         lp_nonce_cache *c = lp_server_conf_get(s)->nonce_cache;
 
-        if (c && c->mutex)
-            apr_global_mutex_child_init(&c->mutex,
-                                        apr_global_mutex_lockfile(c->mutex),
-                                        p);
+        apr_status_t rv;
+
+        if (!c || !c->mutex)
+            continue;
+        rv = apr_global_mutex_child_init(&c->mutex,
+                                         apr_global_mutex_lockfile(c->mutex),
+                                         p);
+        /* then every digest request of this child answers 503 (LP0403) */
+        if (rv != APR_SUCCESS)
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, LPLOGNO(0418)
+                         "LinphoneDigestNonceCache %s: this process cannot "
+                         "attach to the cache's lock", c->spec);
     }
 }
 

@@ -36,11 +36,20 @@ static apr_thread_mutex_t *cache_lock;
 
 void lp_space_child_init(apr_pool_t *p, server_rec *s)
 {
-    apr_pool_create(&cache_pool, p);
-    cache = apr_hash_make(cache_pool);
 #if APR_HAS_THREADS
-    apr_thread_mutex_create(&cache_lock, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_status_t rv = apr_thread_mutex_create(&cache_lock,
+                                              APR_THREAD_MUTEX_DEFAULT, p);
+
+    if (rv != APR_SUCCESS) {
+        /* without its lock the cache is not used: every request asks */
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, LPLOGNO(0602)
+                     "cannot create the spaces cache lock: spaces rows are "
+                     "not cached in this process");
+        return;
+    }
 #endif
+    apr_pool_create(&cache_pool, p);    /* aborts the child on failure */
+    cache = apr_hash_make(cache_pool);
 }
 
 static void lock(void)
@@ -104,36 +113,31 @@ static void from_row(request_rec *r, apr_pool_t *p, const char **v,
                                           ? atoi(v[6 + LP_UI_FLAGS - 1]) : 0);
 }
 
-lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
+/* 1 when the cache holds a fresh row for key: copied into out. */
+static int cached(request_rec *r, const char *key, apr_interval_time_t ttl,
+                  apr_time_t now, lp_space *out)
 {
-    lp_server_conf *c = lp_server_conf_get(r->server);
-    const char *key = apr_psprintf(r->pool, "%pp %s", (void *)r->server,
-                                   r->hostname ? r->hostname : "");
-    apr_time_t now = apr_time_now();
     cache_entry *e;
-    const char **row;
+    int found = 0;
 
+    if (!cache)
+        return 0;
     lock();
     e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
-    if (e && now - e->fetched < apr_time_from_sec(c->spaces_cache)) {
+    if (e && now - e->fetched < ttl) {
         copy(r->pool, out, &e->space);
-        unlock();
-        return LP_SPACE_FOUND;
+        found = 1;
     }
     unlock();
+    return found;
+}
 
-    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
-    case LP_STORE_OK:
-        break;
-    case LP_STORE_NOT_FOUND:
-        return LP_SPACE_MISSING;
-    default:
-        return LP_SPACE_FAILED;
-    }
-    from_row(r, r->pool, row, out);
-    if (c->spaces_cache <= 0)
-        return LP_SPACE_FOUND;
+static void remember(const char *key, apr_time_t now, const lp_space *space)
+{
+    cache_entry *e;
 
+    if (!cache)
+        return;
     lock();
     e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
     if (!e) {
@@ -145,8 +149,31 @@ lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
                      e);
     }
     apr_pool_clear(e->pool);            /* a refresh drops the old strings */
-    copy(e->pool, &e->space, out);
+    copy(e->pool, &e->space, space);
     e->fetched = now;
     unlock();
+}
+
+lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
+{
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const char *key = apr_psprintf(r->pool, "%pp %s", (void *)r->server,
+                                   r->hostname ? r->hostname : "");
+    apr_time_t now = apr_time_now();
+    const char **row;
+
+    if (cached(r, key, apr_time_from_sec(c->spaces_cache), now, out))
+        return LP_SPACE_FOUND;
+    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        return LP_SPACE_MISSING;
+    default:
+        return LP_SPACE_FAILED;
+    }
+    from_row(r, r->pool, row, out);
+    if (c->spaces_cache > 0)
+        remember(key, now, out);
     return LP_SPACE_FOUND;
 }
