@@ -9,9 +9,12 @@
 
 #define LP_PASSWORD_LENGTH 10
 
-/* The digest algorithms: bits of LinphoneDigestAlgorithms. */
+/* The digest algorithms: bits of LinphoneDigestAlgorithms, and names as
+ * in Digest headers and passwords rows. */
 #define LP_ALG_MD5 1
 #define LP_ALG_SHA256 2
+#define LP_ALG_NAME_MD5 "MD5"
+#define LP_ALG_NAME_SHA256 "SHA-256"
 
 typedef struct {
     int bit;                  /* LP_ALG_* */
@@ -24,7 +27,7 @@ extern const lp_algorithm lp_algorithms[];
 #define LP_ALGORITHMS 2
 /** The algorithm of that exact name; NULL for another name. */
 const lp_algorithm *lp_algorithm_named(const char *name);
-#define LP_ALG_DEFAULT "SHA-256"
+#define LP_ALG_DEFAULT LP_ALG_NAME_SHA256
 /** The passwords row algorithm of a clear-text password. */
 #define LP_ALG_CLEAR "CLRTXT"
 

@@ -251,89 +251,116 @@ static int credentials_refused(request_rec *r, const lp_server_conf *c,
     return 1;
 }
 
+/* A Digest Authorization being checked. */
+typedef struct {
+    request_rec *r;
+    const lp_server_conf *c;
+    lp_digest_credentials cr;
+    const char *user, *domain;        /* of the From header */
+    const char *realm, *alg;
+    apr_uint32_t nc;
+    apr_time_t issued;                /* of the nonce */
+} digest_check;
+
+/* OK for a nonce this server issued and still honours, else the
+ * challenge (stale, or forged). */
+static int check_nonce(digest_check *d)
+{
+    switch (lp_digest_nonce_check(d->c->secret, d->cr.nonce, apr_time_now(),
+                                  apr_time_from_sec(d->c->nonce_lifetime),
+                                  &d->issued)) {
+    case LP_NONCE_VALID:
+        return OK;
+    case LP_NONCE_STALE:
+        rejected(d->r, LPLOGNO(0409), "digest: stale nonce", d->cr.username);
+        return challenge(d->r, d->realm, 1);
+    default:
+        rejected(d->r, LPLOGNO(0414), "digest: nonce not signed with this "
+                 "server's LinphoneDigestSecret", d->cr.username);
+        return challenge(d->r, d->realm, 0);
+    }
+}
+
+/* OK with *a the From header's account when the response matches one of
+ * its passwords, else the challenge (or 503). */
+static int check_response(digest_check *d, linphone_account **a)
+{
+    request_rec *r = d->r;
+
+    switch (lp_store_account(r, d->user, d->domain, a)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        rejected(r, LPLOGNO(0406), "digest: unknown user",
+                 apr_pstrcat(r->pool, d->user, "@", d->domain, NULL));
+        return challenge(r, d->realm, 0);
+    default:
+        return unavailable(r);
+    }
+    switch (response_matches(r, *a, d->realm, d->alg, &d->cr)) {
+    case 1:
+        return OK;
+    case 0:
+        rejected(r, LPLOGNO(0411), "digest: bad response (wrong password)",
+                 d->cr.username);
+        return challenge(r, d->realm, 0);
+    default:
+        rejected(r, LPLOGNO(0412), "digest: the account has no usable "
+                 "password row", d->cr.username);
+        return challenge(r, d->realm, 0);
+    }
+}
+
+/* OK when the nonce count is above every count seen with the nonce. */
+static int check_count(digest_check *d)
+{
+    switch (lp_nonce_cache_advance(d->r, d->cr.nonce, d->nc, d->issued
+                                   + apr_time_from_sec(d->c->nonce_lifetime))) {
+    case LP_NC_ACCEPTED:
+        return OK;
+    case LP_NC_REPLAY:
+        rejected(d->r, LPLOGNO(0410), "digest: replayed nonce count",
+                 d->cr.username);
+        return challenge(d->r, d->realm, 0);
+    case LP_NC_UNKNOWN:
+        rejected(d->r, LPLOGNO(0409), "digest: stale nonce (its count entry "
+                 "expired or was evicted)", d->cr.username);
+        return challenge(d->r, d->realm, 1);
+    default:
+        return unavailable(d->r);
+    }
+}
+
 static int digest(request_rec *r, const char *space_domain)
 {
-    lp_server_conf *c = lp_server_conf_get(r->server);
     const char *from = apr_table_get(r->headers_in, "From");
     const char *authz = apr_table_get(r->headers_in, "Authorization");
-    const char *user, *domain, *realm, *alg = NULL;
     linphone_account *a = NULL;
-    lp_digest_credentials cr;
-    apr_time_t issued;
-    apr_uint32_t nc;
+    digest_check d = { r, lp_server_conf_get(r->server) };
     int rc;
 
-    if (!from || lp_sip_address_parse(r->pool, from, &user, &domain)
-        || !domain) {
+    if (!from || lp_sip_address_parse(r->pool, from, &d.user, &d.domain)
+        || !d.domain) {
         rejected(r, LPLOGNO(0415), "digest: no From header, or not a SIP "
                  "address", NULL);
         return refuse(r, "From header is required or invalid token");
     }
-    if (!c->nonce_cache) {
+    if (!d.c->nonce_cache) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0404)
                       "digest needs a nonce cache: load "
                       "mod_socache_shmcb or set LinphoneDigestNonceCache");
         return unavailable(r);
     }
-    realm = lp_realm(r, domain);
-
+    d.realm = lp_realm(r, d.domain);
     if (!authz || strncasecmp(authz, "Digest ", 7)
-        || lp_digest_parse(r->pool, authz + 7, &cr))
-        return challenge(r, realm, 0);
-    if (credentials_refused(r, c, &cr, user, realm, &alg, &nc))
-        return challenge(r, realm, 0);
-    switch (lp_digest_nonce_check(c->secret, cr.nonce, apr_time_now(),
-                                  apr_time_from_sec(c->nonce_lifetime),
-                                  &issued)) {
-    case LP_NONCE_VALID:
-        break;
-    case LP_NONCE_STALE:
-        rejected(r, LPLOGNO(0409), "digest: stale nonce", cr.username);
-        return challenge(r, realm, 1);
-    default:
-        rejected(r, LPLOGNO(0414), "digest: nonce not signed with this "
-                 "server's LinphoneDigestSecret", cr.username);
-        return challenge(r, realm, 0);
-    }
-    switch (lp_store_account(r, user, domain, &a)) {
-    case LP_STORE_OK:
-        break;
-    case LP_STORE_NOT_FOUND:
-        rejected(r, LPLOGNO(0406), "digest: unknown user",
-                 apr_pstrcat(r->pool, user, "@", domain, NULL));
-        return challenge(r, realm, 0);
-    default:
-        return unavailable(r);
-    }
-    switch (response_matches(r, a, realm, alg, &cr)) {
-    case 1:
-        break;
-    case 0:
-        rejected(r, LPLOGNO(0411), "digest: bad response (wrong password)",
-                 cr.username);
-        return challenge(r, realm, 0);
-    default:
-        rejected(r, LPLOGNO(0412), "digest: the account has no usable "
-                 "password row", cr.username);
-        return challenge(r, realm, 0);
-    }
-    switch (lp_nonce_cache_advance(r, cr.nonce, nc,
-                                   issued + apr_time_from_sec(
-                                       c->nonce_lifetime))) {
-    case LP_NC_ACCEPTED:
-        break;
-    case LP_NC_REPLAY:
-        rejected(r, LPLOGNO(0410), "digest: replayed nonce count",
-                 cr.username);
-        return challenge(r, realm, 0);
-    case LP_NC_UNKNOWN:
-        rejected(r, LPLOGNO(0409), "digest: stale nonce (its count entry "
-                 "expired or was evicted)", cr.username);
-        return challenge(r, realm, 1);
-    default:
-        return unavailable(r);
-    }
-    if ((rc = refusal(r, a, space_domain)) != OK)
+        || lp_digest_parse(r->pool, authz + 7, &d.cr))
+        return challenge(r, d.realm, 0);
+    if (credentials_refused(r, d.c, &d.cr, d.user, d.realm, &d.alg, &d.nc))
+        return challenge(r, d.realm, 0);
+    if ((rc = check_nonce(&d)) != OK
+        || (rc = check_response(&d, &a)) != OK
+        || (rc = check_count(&d)) != OK
+        || (rc = refusal(r, a, space_domain)) != OK)
         return rc;
     return authenticated(r, a);
 }

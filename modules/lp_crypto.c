@@ -10,8 +10,8 @@
 #include <string.h>
 
 const lp_algorithm lp_algorithms[LP_ALGORITHMS] = {
-    { LP_ALG_SHA256, "SHA-256", 64 },
-    { LP_ALG_MD5, "MD5", 32 },
+    { LP_ALG_SHA256, LP_ALG_NAME_SHA256, 64 },
+    { LP_ALG_MD5, LP_ALG_NAME_MD5, 32 },
 };
 
 const lp_algorithm *lp_algorithm_named(const char *name)

@@ -103,7 +103,7 @@ int lp_handler_contacts(request_rec *r)
     /* clients fetch the list at every start: unchanged, it is a 304 */
     etag = apr_pstrcat(r->pool, "\"",
                        apr_pstrndup(r->pool,
-                                    lp_digest_hex(r->pool, "SHA-256",
+                                    lp_digest_hex(r->pool, LP_ALG_NAME_SHA256,
                                                   body.iov_base,
                                                   body.iov_len), ETAG_HEX),
                        "\"", NULL);
