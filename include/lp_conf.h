@@ -11,8 +11,6 @@
 #include <libxml/tree.h>
 
 #define LP_UNSET (-1)
-/* A directive's minutes as an APR interval. */
-#define LP_MINUTES(m) apr_time_from_sec((apr_interval_time_t)60 * (m))
 #define LPLOGNO(n) "LP" #n ": "
 
 extern module AP_MODULE_DECLARE_DATA linphone_provisioning_module;

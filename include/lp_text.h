@@ -72,6 +72,8 @@ const char *lp_utf8_clean(apr_pool_t *p, const char *s, apr_size_t max_chars);
 
 /** "YYYY-MM-DD HH:MM:SS" in UTC. */
 const char *lp_time_format(apr_pool_t *p, apr_time_t t);
+/** Minutes (a directive's, a row's) as an APR interval. */
+#define LP_MINUTES(m) apr_time_from_sec((apr_interval_time_t)60 * (m))
 /** Parses that form (fractions and a zone suffix are ignored); 0 on success. */
 int lp_time_parse(const char *s, apr_time_t *t);
 

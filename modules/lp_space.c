@@ -82,16 +82,22 @@ static void copy(apr_pool_t *p, lp_space *to, const lp_space *from)
 #undef DUP
 }
 
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
 /* A row of LP_SQL_SPACE_FIND as a space (strings in `p`). */
 static void from_row(request_rec *r, apr_pool_t *p, const char **v,
                      lp_space *s)
 {
+    const char *max = v[LP_COL_SPACE_MAX_ACCOUNT];
     int i;
 
-    s->host = v[0];
-    s->domain = v[1];
-    s->realm = v[2] && *v[2] ? v[2] : NULL;
-    s->custom = v[3] && *v[3] ? v[3] : NULL;
+    s->host = v[LP_COL_SPACE_HOST];
+    s->domain = v[LP_COL_SPACE_DOMAIN];
+    s->realm = nonempty(v[LP_COL_SPACE_REALM]);
+    s->custom = nonempty(v[LP_COL_SPACE_ENTRIES]);
     if (s->custom) {
         xmlDocPtr check = lp_doc_new();
         const char *err;
@@ -105,12 +111,12 @@ static void from_row(request_rec *r, apr_pool_t *p, const char **v,
             s->custom = NULL;
         }
     }
-    s->overwrite_all = lp_bool_parse(v[4]) == 1;
-    s->require_header = lp_bool_parse(v[5]) != 0;      /* default: required */
+    s->overwrite_all = lp_bool_parse(v[LP_COL_SPACE_OVERWRITE_ALL]) == 1;
+    /* default: required */
+    s->require_header = lp_bool_parse(v[LP_COL_SPACE_REQUIRE_HEADER]) != 0;
     for (i = 0; i < LP_UI_FLAGS - 1; i++)
-        s->ui[i] = lp_bool_parse(v[6 + i]) == 1 ? "1" : "0";
-    s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", v[6 + LP_UI_FLAGS - 1]
-                                          ? atoi(v[6 + LP_UI_FLAGS - 1]) : 0);
+        s->ui[i] = lp_bool_parse(v[LP_COL_SPACE_UI + i]) == 1 ? "1" : "0";
+    s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", max ? atoi(max) : 0);
 }
 
 /* 1 when the cache holds a fresh row for key: copied into out. */
