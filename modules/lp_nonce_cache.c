@@ -10,6 +10,8 @@
 #include "apr_strings.h"
 #include "apr_general.h"
 
+#include <string.h>
+
 APLOG_USE_MODULE(linphone_provisioning);
 
 #define MUTEX_TYPE "linphone-nonce"
@@ -162,8 +164,22 @@ static void failure(request_rec *r, lp_nonce_cache *c, apr_status_t rv)
                   "LinphoneDigestNonceCache %s failed", c->spec);
 }
 
+/* The cache key: the nonce with its random part first.  A nonce starts
+ * with its issue time, the same leading bytes for every nonce of an era,
+ * and mod_socache_shmcb picks a sub-cache by the key's first byte: keyed
+ * by the nonce as it is, every nonce went to one sub-cache (1/32 of the
+ * default cache), where a nonce left unused while a few hundred others
+ * were used was evicted, and stale. */
+static const unsigned char *cache_key(const char *nonce, unsigned char *key)
+{
+    memcpy(key, nonce + 16, LP_NONCE_LEN - 16);
+    memcpy(key + LP_NONCE_LEN - 16, nonce, 16);
+    return key;
+}
+
 int lp_nonce_cache_issue(request_rec *r, const char *nonce, apr_time_t expiry)
 {
+    unsigned char key[LP_NONCE_LEN];
     lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
     unsigned char value[4];
     apr_status_t rv;
@@ -172,7 +188,7 @@ int lp_nonce_cache_issue(request_rec *r, const char *nonce, apr_time_t expiry)
         return -1;
     put_count(value, 0);
     rv = c->provider->store(c->instance, r->server,
-                            (const unsigned char *)nonce, LP_NONCE_LEN,
+                            cache_key(nonce, key), LP_NONCE_LEN,
                             expiry, value, 4, r->pool);
     apr_global_mutex_unlock(c->mutex);
     if (rv != APR_SUCCESS) {
@@ -186,7 +202,7 @@ int lp_nonce_cache_advance(request_rec *r, const char *nonce,
                            apr_uint32_t nc, apr_time_t expiry)
 {
     lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
-    unsigned char stored[4], value[4];
+    unsigned char stored[4], value[4], key[LP_NONCE_LEN];
     unsigned int len = sizeof stored;
     apr_uint32_t seen;
     apr_status_t rv;
@@ -195,7 +211,7 @@ int lp_nonce_cache_advance(request_rec *r, const char *nonce,
     if (!c || apr_global_mutex_lock(c->mutex) != APR_SUCCESS)
         return LP_NC_FAILED;
     rv = c->provider->retrieve(c->instance, r->server,
-                               (const unsigned char *)nonce, LP_NONCE_LEN,
+                               cache_key(nonce, key), LP_NONCE_LEN,
                                stored, &len, r->pool);
     if (rv == APR_NOTFOUND || (rv == APR_SUCCESS && len != 4)) {
         /* evicted (or never issued here): its history is lost, so nothing
@@ -213,8 +229,7 @@ int lp_nonce_cache_advance(request_rec *r, const char *nonce,
         if (nc > seen) {
             put_count(value, nc);
             rv = c->provider->store(c->instance, r->server,
-                                    (const unsigned char *)nonce,
-                                    LP_NONCE_LEN, expiry, value, 4, r->pool);
+                                    key, LP_NONCE_LEN, expiry, value, 4, r->pool);
             verdict = rv == APR_SUCCESS ? LP_NC_ACCEPTED : LP_NC_FAILED;
         }
     }

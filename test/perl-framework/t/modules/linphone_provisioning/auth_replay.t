@@ -16,7 +16,7 @@ my $CLIENTS = 20;
 my $ROUNDS  = 3;
 my $FLOOD   = 400;
 
-plan tests => $ROUNDS * 2 + 6;
+plan tests => $ROUNDS * 2 + 8;
 
 my $domain = 'replay.example.org';
 my $user = uniq('rp');
@@ -62,3 +62,14 @@ Apache::TestRequest::module('default');
 $res = hget('/provisioning/me', lp_header, @from,
             Authorization => authorization(%auth, challenge => $victim, nc => 2));
 status_is($res, 401, 'a nonce of another virtual host (another cache): 401');
+
+# --- the default cache holds many more nonces than one of its sub-caches ---------
+# (mod_socache_shmcb picks a sub-cache by the key's first byte, and every
+# nonce starts with the same time digits: keyed by the nonce as is, 300
+# other nonces evicted this one from a default-sized cache)
+my $kept = fresh_challenge();
+hget('/provisioning/me', lp_header, From => "sip:other$_\@$domain") for 1 .. 300;
+$res = hget('/provisioning/me', lp_header, @from,
+            Authorization => authorization(%auth, challenge => $kept));
+status_is($res, 200, 'a nonce unused while 300 others were issued: still valid, 200');
+unlike(join(' ', $res->header('WWW-Authenticate') // ''), qr/stale/, '... not stale');
