@@ -81,6 +81,7 @@ typedef struct {
     int dropped;            /* conn_drop() closed it: touch it no more */
     int in_tx;              /* between our BEGIN and its COMMIT/ROLLBACK */
     int wait_set_in_tx;     /* a lock wait SET that a ROLLBACK undoes */
+    int conflict;           /* lost to a concurrent transaction: see lost() */
     apr_time_t deadline;
 } tx;
 
@@ -551,8 +552,36 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
     return c;
 }
 
+/*
+ * 1 when a server rolled our transaction back because a concurrent one
+ * touched the same rows first: a deadlock, or a Galera certification
+ * failure, which MariaDB reports as a deadlock (1213) at COMMIT or on a
+ * statement that a replicated write set aborted; PostgreSQL's
+ * serialization failure or deadlock (SQLSTATE 40001, 40P01).  On a claim
+ * it means another node (or request) took the token: re-read, never 503.
+ */
+static int lost(tx *t, int rv)
+{
+    const char *e;
+
+    if (!strcmp(apr_dbd_name(t->dbd->driver), "mysql"))
+        return rv == 1213;
+    if (strcmp(apr_dbd_name(t->dbd->driver), "pgsql") || pq_sqlstate_only != 1)
+        return 0;
+    e = apr_dbd_error(t->dbd->driver, t->dbd->handle, rv);
+    return e && (strstr(e, "40001") || strstr(e, "40P01"));
+}
+
 static int failed(tx *t, const char *what, int rv)
 {
+    if (lost(t, rv)) {
+        /* the session is sound: only the transaction is gone */
+        t->conflict = 1;
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->r, LPLOGNO(0122)
+                      "statement %s lost to a concurrent transaction (%s)",
+                      what, driver_error(t->r, t->dbd, rv));
+        return -1;
+    }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0103)
                   "statement %s failed: %s", what,
                   driver_error(t->r, t->dbd, rv));
@@ -935,6 +964,7 @@ static int tx_open(request_rec *r, tx *t)
     t->dropped = 0;
     t->in_tx = 0;
     t->wait_set_in_tx = 0;
+    t->conflict = 0;
     t->deadline = tx_deadline(r);
     t->dbd = dbd_acquire(r);
     /* mod_dbd discards a dropped connection at the acquire that picks it
@@ -1074,7 +1104,16 @@ lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
         return LP_STORE_UNAVAILABLE;
     do
         st = claim_tx(&t, cl, account);
-    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    while (st == LP_STORE_UNAVAILABLE && !t.conflict && tx_retry(&t));
+    /* rolled back for a concurrent transaction (another Galera node's
+     * claim, certified first): read again in a new transaction, which sees
+     * the token used (404); losing twice is losing */
+    if (st == LP_STORE_UNAVAILABLE && t.conflict && !t.dropped) {
+        t.conflict = 0;
+        st = claim_tx(&t, cl, account);
+        if (st == LP_STORE_UNAVAILABLE && t.conflict)
+            st = LP_STORE_NOT_FOUND;
+    }
     write_unlock(r, t.conn);
     return st;
 }
