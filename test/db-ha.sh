@@ -7,7 +7,9 @@
 #   sh test/db-ha.sh stop  galera|pgsql-ha                  stop everything
 #   sh test/db-ha.sh node-stop  galera N | pgsql-primary    one member down
 #   sh test/db-ha.sh node-start galera N                    rejoin (IST/SST)
-#   sh test/db-ha.sh promote                                standby -> primary
+#   sh test/db-ha.sh promote pgsql                          standby -> primary
+#   sh test/db-ha.sh rebuild pgsql                          a new standby
+#   sh test/db-ha.sh primary-port pgsql                     where it is now
 #   sh test/db-ha.sh sync on|off                            pgsql replication
 #
 # galera: three MariaDB nodes (Debian's galera-4), node 1 bootstraps the
@@ -16,7 +18,9 @@
 #   for IST and +30+N for SST.
 # pgsql-ha: a primary on $LP_HA_BASE+41 and a hot standby made by
 #   pg_basebackup -R on +42, streaming; pgsql-ha-sync makes the standby a
-#   synchronous one (synchronous_commit=on, synchronous_standby_names).
+#   synchronous one (synchronous_standby_names; synchronous_commit is on).
+#   After a failover (node-stop pgsql-primary, promote) "rebuild" makes the
+#   dead member a standby of the new primary: the ports swap roles.
 #
 # Nothing listens beyond 127.0.0.1.  $LP_DB_DIR/ha.env (sh syntax, read by
 # test/run-tests.sh and t/lib/LinphoneTest.pm) names what runs:
@@ -113,6 +117,8 @@ wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$((BASE + 10 + n));ist
 wsrep-sst-method=rsync
 wsrep-sst-receive-address=127.0.0.1:$((BASE + 30 + n))
 wsrep-slave-threads=2
+# causal reads: a token FlexiAPI wrote on one node is seen on the others
+wsrep-sync-wait=1
 [sst]
 EOF
     rm -f "$d/mysqld.sock"
@@ -159,69 +165,94 @@ galera_up() {
 galera_down() { for n in 3 2 1; do galera_node_stop "$n"; done; }
 
 # ---------------------------------------------------------------------------
-# PostgreSQL primary + hot standby
-pg_p=$((BASE + 41))
-pg_s=$((BASE + 42))
-pgd() { echo "$LP_DB_DIR/pgha-$1"; }      # primary | standby
-pg_ctl_() { "$PG_BIN/pg_ctl" "$@"; }
-pg_opts() {   # port dir
-    echo "-p $1 -c listen_addresses=127.0.0.1 -c unix_socket_directories=$2 -c max_connections=200 -c shared_buffers=32MB -c wal_level=replica -c max_wal_senders=5 -c hot_standby=on -c wal_keep_size=64MB"
+# PostgreSQL primary + hot standby: two data directories, pgha-a on port
+# +41 and pgha-b on +42; either can be the primary (after a failover and
+# a rebuild the roles are swapped).
+pgdir() { echo "$LP_DB_DIR/pgha-$1"; }          # a | b
+pgport() { if [ "$1" = a ]; then echo $((BASE + 41)); else echo $((BASE + 42)); fi; }
+pgq() {   # port sql
+    psql -X -A -t -q -h 127.0.0.1 -p "$1" -U "$PG_ADMIN" -d postgres -c "$2" 2>/dev/null
 }
-pg_start_dir() {   # name port
-    d=$(pgd "$1")
-    pg_ctl_ -D "$d/data" status >/dev/null 2>&1 && return 0
-    port_busy "$2" && { say "pgsql-ha: port $2 is taken"; return 1; }
-    pg_ctl_ -D "$d/data" -l "$d/server.log" -w -t 60 -o "$(pg_opts "$2" "$d")" start >/dev/null \
+pg_role() {   # a|b -> primary, standby or nothing (down)
+    case $(pgq "$(pgport "$1")" 'SELECT pg_is_in_recovery()') in
+    f) echo primary ;; t) echo standby ;; esac
+}
+pg_which() {   # role -> a or b
+    for x in a b; do [ "$(pg_role $x)" = "$1" ] && { echo $x; return 0; }; done
+    return 1
+}
+pg_start() {   # a|b
+    d=$(pgdir "$1"); p=$(pgport "$1")
+    "$PG_BIN/pg_ctl" -D "$d/data" status >/dev/null 2>&1 && return 0
+    port_busy "$p" && { say "pgsql-ha: port $p is taken"; return 1; }
+    "$PG_BIN/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 -o "-p $p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$d -c max_connections=200 -c shared_buffers=32MB -c wal_level=replica -c max_wal_senders=5 -c hot_standby=on -c wal_keep_size=64MB" start >/dev/null \
         || { say "pgsql-ha: $1 did not start, see $d/server.log"; return 1; }
+}
+pg_standby_from() {   # new-standby-dir primary-port
+    d=$(pgdir "$1")
+    rm -rf "$d"; mkdir -p "$d"
+    "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$2" -U "$PG_ADMIN" -D "$d/data" \
+        -R -X stream -c fast >"$d/basebackup.log" 2>&1 \
+        || { say "pgsql-ha: pg_basebackup failed, see $d/basebackup.log"; return 1; }
+    echo "primary_conninfo = 'host=127.0.0.1 port=$2 user=$PG_ADMIN application_name=standby'" \
+        >>"$d/data/postgresql.auto.conf"
+    pg_start "$1"
 }
 pgha_up() {   # sync: "sync" or ""
     [ -x "$PG_BIN/pg_ctl" ] || { say "pgsql-ha: no PostgreSQL server programs (apt-get install postgresql)"; return 1; }
-    P=$(pgd primary); S=$(pgd standby)
-    mkdir -p "$P" "$S"
-    if [ ! -f "$P/data/PG_VERSION" ]; then
-        "$PG_BIN/initdb" -D "$P/data" -U "$PG_ADMIN" --auth=trust -E UTF8 \
-            --locale=C.UTF-8 >"$P/initdb.log" 2>&1 \
-            || { say "pgsql-ha: initdb failed, see $P/initdb.log"; return 1; }
-        echo "host replication all 127.0.0.1/32 trust" >>"$P/data/pg_hba.conf"
+    A=$(pgdir a)
+    if [ ! -f "$A/data/PG_VERSION" ]; then
+        rm -rf "$(pgdir b)"
+        mkdir -p "$A"
+        "$PG_BIN/initdb" -D "$A/data" -U "$PG_ADMIN" --auth=trust -E UTF8 \
+            --locale=C.UTF-8 >"$A/initdb.log" 2>&1 \
+            || { say "pgsql-ha: initdb failed, see $A/initdb.log"; return 1; }
+        echo "host replication all 127.0.0.1/32 trust" >>"$A/data/pg_hba.conf"
     fi
-    pg_start_dir primary "$pg_p" || return 1
-    if [ ! -f "$S/data/PG_VERSION" ]; then
-        "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$pg_p" -U "$PG_ADMIN" -D "$S/data" \
-            -R -X stream -c fast >"$S/basebackup.log" 2>&1 \
-            || { say "pgsql-ha: pg_basebackup failed, see $S/basebackup.log"; return 1; }
-        echo "primary_conninfo = 'host=127.0.0.1 port=$pg_p user=$PG_ADMIN application_name=standby'" \
-            >>"$S/data/postgresql.auto.conf"
-    fi
-    pg_start_dir standby "$pg_s" || return 1
+    for x in a b; do [ -f "$(pgdir $x)/data/PG_VERSION" ] && { pg_start $x || return 1; }; done
+    pgha_rebuild || return 1
     pgha_sync "${1:-}"
 }
-pgha_sync() {   # "sync" or other
-    P=$(pgd primary)
+# A standby again: the member that is down is discarded and copied afresh
+# from the primary (a crashed primary may hold commits its standby never
+# got: it cannot simply follow the new one).
+pgha_rebuild() {
+    p=$(pg_which primary) || { say "pgsql-ha: no primary"; return 1; }
+    pg_which standby >/dev/null && return 0
+    if [ $p = a ]; then s=b; else s=a; fi
+    "$PG_BIN/pg_ctl" -D "$(pgdir $s)/data" -m immediate -w stop >/dev/null 2>&1 || true
+    pg_standby_from $s "$(pgport $p)"
+}
+pgha_sync() {   # "sync" or other, on the primary; waits for streaming
+    p=$(pgport "$(pg_which primary)") || { say "pgsql-ha: no primary"; return 1; }
     if [ "${1:-}" = sync ]; then names="'standby'"; else names="''"; fi
-    psql -X -q -h 127.0.0.1 -p "$pg_p" -U "$PG_ADMIN" -d postgres \
-        -c "ALTER SYSTEM SET synchronous_standby_names = $names" \
-        -c "ALTER SYSTEM SET synchronous_commit = on" -c "SELECT pg_reload_conf()" >/dev/null
+    pgq "$p" "ALTER SYSTEM SET synchronous_standby_names = $names" >/dev/null
+    pgq "$p" "SELECT pg_reload_conf()" >/dev/null
     i=0
-    until psql -X -A -t -h 127.0.0.1 -p "$pg_p" -U "$PG_ADMIN" -d postgres \
-          -c "SELECT state FROM pg_stat_replication WHERE application_name = 'standby'" 2>/dev/null \
-          | grep -q streaming; do
+    until pgq "$p" "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby' AND state = 'streaming'" \
+          | grep -qx "$([ "${1:-}" = sync ] && echo sync || echo async)"; do
         i=$((i + 1))
-        [ $i -gt 120 ] && { say "pgsql-ha: the standby does not stream"; return 1; }
+        [ $i -gt 240 ] && { say "pgsql-ha: the standby does not stream"; return 1; }
         sleep 0.25
     done
 }
 pgha_down() {
-    for x in standby primary; do
-        d=$(pgd $x)
-        [ -f "$d/data/PG_VERSION" ] && pg_ctl_ -D "$d/data" -m fast -w -t 60 stop >/dev/null 2>&1
+    for x in b a; do
+        d=$(pgdir $x)
+        [ -f "$d/data/PG_VERSION" ] && "$PG_BIN/pg_ctl" -D "$d/data" -m fast -w -t 60 stop >/dev/null 2>&1
     done
     return 0
 }
-# A failover: the primary dies (immediate: no shutdown checkpoint, what a
-# crash leaves), the standby is promoted; the old primary's data is
-# discarded and a new standby is made from the new primary.
-pg_primary_kill() { pg_ctl_ -D "$(pgd primary)/data" -m immediate -w stop >/dev/null 2>&1 || true; }
-pg_promote() { pg_ctl_ -D "$(pgd standby)/data" -w -t 60 promote >/dev/null; }
+# A crash of the primary (immediate: no shutdown checkpoint, no last WAL
+# sent), then the promotion of the standby.
+pg_primary_kill() {
+    x=$(pg_which primary) || return 0
+    "$PG_BIN/pg_ctl" -D "$(pgdir $x)/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+pg_promote() {
+    x=$(pg_which standby) || { say "pgsql-ha: no standby"; return 1; }
+    "$PG_BIN/pg_ctl" -D "$(pgdir $x)/data" -w -t 60 promote >/dev/null
+}
 
 # ---------------------------------------------------------------------------
 write_env() {
@@ -231,8 +262,8 @@ write_env() {
         printf 'LP_GALERA_PORTS="%s %s %s"\nLP_MY_ADMIN=%s\nLP_MY_ADMIN_PASSWORD=%s\n' \
             "$(gport 1)" "$(gport 2)" "$(gport 3)" "$MY_ADMIN" "$MY_ADMIN_PASSWORD" >>"$env.new"
     fi
-    if [ -f "$(pgd primary)/data/postmaster.pid" ] || [ -f "$(pgd standby)/data/postmaster.pid" ]; then
-        printf 'LP_PGHA_PORTS="%s %s"\nLP_PG_ADMIN=%s\n' "$pg_p" "$pg_s" "$PG_ADMIN" >>"$env.new"
+    if [ -f "$(pgdir a)/data/postmaster.pid" ] || [ -f "$(pgdir b)/data/postmaster.pid" ]; then
+        printf 'LP_PGHA_PORTS="%s %s"\nLP_PG_ADMIN=%s\n' "$(pgport a)" "$(pgport b)" "$PG_ADMIN" >>"$env.new"
     fi
     printf 'LP_HA_CTL=%s\nLP_DB_DIR=%s\n' "$self" "$LP_DB_DIR" >>"$env.new"
     mv "$env.new" "$env"
@@ -249,6 +280,8 @@ node-stop:galera) galera_node_stop "${3:?node}" ;;
 node-start:galera) galera_node_start "${3:?node}" ;;
 node-stop:pgsql-primary) pg_primary_kill ;;
 promote:*) pg_promote ;;
+rebuild:*) pgha_rebuild ;;
+primary-port:*) pgport "$(pg_which primary)" ;;
 sync:*) pgha_sync "$([ "$what" = on ] && echo sync)" ;;
 missing:galera) galera_missing ;;
 *) say "usage: see the head of $0"; exit 2 ;;

@@ -86,18 +86,19 @@ sub _parse {
 
 # burst($host, $port, @paths): every request sent at once (connections
 # opened first, then the requests written back to back); the answers in
-# order.
+# order.  burst([$host, $port, $path], ...): the same over several servers.
 sub burst {
-    my($host, $port, @paths) = @_;
+    my @to = ref $_[0] ? @_ : do { my($h, $p, @paths) = @_; map { [$h, $p, $_] } @paths };
+    my @paths = map { $_->[2] } @to;
     my(@socks, %buf);
-    for my $path (@paths) {
-        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port,
+    for my $t (@to) {
+        my $s = IO::Socket::INET->new(PeerAddr => $t->[0], PeerPort => $t->[1],
                                       Proto => 'tcp', Timeout => 10);
         push @socks, $s;
     }
     for my $i (0 .. $#paths) {
         next unless $socks[$i];
-        my $req = _request($host, $port, $paths[$i]);
+        my $req = _request($to[$i][0], $to[$i][1], $paths[$i]);
         syswrite($socks[$i], $req) or undef $socks[$i];
     }
     my @live = grep { defined } @socks;
