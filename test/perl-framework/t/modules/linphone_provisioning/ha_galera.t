@@ -34,7 +34,7 @@ use LinphoneDigest;
 
 my $TRIALS  = $ENV{LP_HA_TRIALS} || 50;
 my $CLIENTS = 20;
-my $LOAD_TOKENS = 400;
+my $LOAD_TOKENS = 600;
 
 my $redis   = db_env('LP_REDIS_PORT');
 my $modules = Apache::Test::config()->apxs('LIBEXECDIR');
