@@ -89,7 +89,7 @@ for my $trial (1 .. $TRIALS) {
     my $nf = grep { $_ == 404 } @codes;
     $seen{$_}++ for @codes;
     if ($ok == 1 && $nf == $CLIENTS - 1) { $good++ }
-    elsif (@bad < 10) { push @bad, "trial $trial: " . join(' ', sort @codes) }
+    elsif (@bad < 10) { push @bad, "trial $trial: " . join(' ', sort @codes) . "\n" }
     $other += $CLIENTS - $ok - $nf;
     my $tok = fetch_provisioning_token($token);
     my $acc = fetch_account($id);
