@@ -104,6 +104,7 @@ CONF
 }
 
 sub stop_nodes {
+    return unless @nodes;
     my $t_dir = Apache::Test::vars('t_dir');
     my $httpd = Apache::Test::vars('httpd');
     for my $nd (@nodes) {
@@ -119,6 +120,7 @@ sub node_log { return "$dir/$_[0]/error_log" }
 # The lines of the nodes' error logs that tell of a crashed child.
 sub node_crashes {
     my @crash;
+    return () unless $dir;
     for my $log (glob "$dir/*/error_log") {
         open my $fh, '<', $log or next;
         push @crash, grep { /exit signal|Segmentation fault|AH00052/ } <$fh>;
