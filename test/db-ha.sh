@@ -27,12 +27,15 @@
 # LP_GALERA_PORTS="p1 p2 p3", LP_PGHA_PORTS="primary standby", the admin
 # accounts, and LP_HA_CTL (this script).
 #
-# Environment: LP_DB_DIR (required), LP_HA_BASE (default 57300).
+# Environment: LP_DB_DIR (required), LP_HA_BASE (default 61300: above the
+# kernel's ephemeral ports, 32768-60999 by default, which the many client
+# connections of a test run pick from; a listener there can find its port
+# taken).
 
 set -eu
 
 : "${LP_DB_DIR:?LP_DB_DIR must name a directory for the servers' data}"
-BASE=${LP_HA_BASE:-57300}
+BASE=${LP_HA_BASE:-61300}
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 GALERA_LIB=${GALERA_LIB:-$(ls /usr/lib/galera/libgalera_smm.so /usr/lib/libgalera_smm.so 2>/dev/null | head -n 1)}
 MY_ADMIN=lpadmin
@@ -47,6 +50,10 @@ LP_DB_DIR=$(cd "$LP_DB_DIR" && pwd)
 [ "$(id -u)" -ne 0 ] || { say "run me as an unprivileged user"; exit 1; }
 
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+if read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null \
+   && [ $((BASE + 42)) -ge "$lo" ] && [ "$BASE" -le "$hi" ]; then
+    say "warning: ports $BASE-$((BASE + 42)) overlap the ephemeral ports $lo-$hi: a server may find its port taken"
+fi
 
 # ---------------------------------------------------------------------------
 # Galera
@@ -121,14 +128,14 @@ wsrep-slave-threads=2
 wsrep-sync-wait=1
 [sst]
 EOF
-    rm -f "$d/mysqld.sock"
+    rm -f "$d/mysqld.sock" "$d/mysqld.pid"
     sh -c 'exec /usr/sbin/mariadbd "$@" </dev/null >/dev/null 2>&1 &' mariadbd \
         --defaults-file="$d/my.cnf" $new
     i=0
     until [ "$(gcli "$n" -N -e "SHOW STATUS LIKE 'wsrep_ready'" 2>/dev/null | awk '{print $2}')" = ON ]; do
         i=$((i + 1))
-        if [ $i -gt 240 ]; then
-            say "galera$n: not ready after 120 s, see $d/server.log"; return 1
+        if [ $i -gt 240 ] || { [ -f "$d/mysqld.pid" ] && ! kill -0 "$(cat "$d/mysqld.pid")" 2>/dev/null; }; then
+            say "galera$n: not ready, see $d/server.log"; return 1
         fi
         sleep 0.5
     done

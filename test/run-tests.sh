@@ -39,7 +39,7 @@
 #                 3-node Galera cluster and a PostgreSQL primary + standby
 #                 (test/db-ha.sh), running only their own test file
 #                 (ha_galera.t, ha_pgsql.t) to keep the matrix short
-#   LP_HA_BASE    first of the HA servers' ports (default 57300, see
+#   LP_HA_BASE    first of the HA servers' ports (default 61300, see
 #                 test/db-ha.sh)
 #   LP_HA_TRIALS  claim trials of ha_galera.t (default 50; make soak-ha: 1000)
 #   LP_DB_DIR     where the database servers keep their data (default: a
@@ -453,7 +453,7 @@ driver_missing() {
             || { echo "no APR mysql driver (apt-get install libaprutil1-dbd-mysql)"; return; }
         perl -MDBD::mysql -e1 2>/dev/null || echo "no DBD::mysql (apt-get install libdbd-mysql-perl)" ;;
     galera)
-        why=$(sh "$top/test/db-ha.sh" missing galera)
+        why=$(sh "$top/test/db-ha.sh" missing galera) || why="test/db-ha.sh failed"
         [ -z "$why" ] || { echo "$why"; return; }
         grep -q '^LP_GALERA_PORTS=' "$ha_env" 2>/dev/null \
             || { echo "the Galera cluster did not start (see $LP_DB_DIR/galera*/server.log)"; return; }

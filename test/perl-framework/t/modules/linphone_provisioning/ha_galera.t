@@ -39,7 +39,7 @@ my $LOAD_TOKENS = 600;
 my $redis   = db_env('LP_REDIS_PORT');
 my $modules = Apache::Test::config()->apxs('LIBEXECDIR');
 
-plan tests => 8 + 4 + 9 + 4,
+plan tests => 8 + 4 + 2 + 9 + 4,
     need { 'the galera pass (test/run-tests.sh, LP_TEST_DRIVER=galera)'
                => (db_env('LP_DB_HA') // '') eq 'galera',
            'redis on loopback (test/db-servers.sh)' => $redis,
@@ -136,6 +136,25 @@ status_is($ua->get("$base[2]/provisioning/me", lp_header, @from, Authorization =
           200, '... node 3 too, next count');
 status_is($ua->get("$base[0]/provisioning/me", lp_header, @from, Authorization => $auth2),
           401, '... replayed on node 1: refused');
+
+# --- one API key used on every node at once ----------------------------------
+# each use updates the key's row (requests, last_used_at): concurrent uses on
+# several nodes conflict at certification like claims do
+my($kid) = new_account();
+my $key = random_token(40);
+dbh()->do('INSERT INTO api_keys (account_id, ' . db_key() . ', requests) VALUES (?, ?, 0)',
+          undef, $kid, $key);
+my @kcodes = map { $_->{status} } keyburst(5 * $CLIENTS);
+is(scalar(grep { $_ != 200 } @kcodes), 0,
+   sprintf '%d simultaneous uses of one API key over the three nodes: all 200', scalar @kcodes)
+    or diag(join ' ', sort @kcodes);
+is((dbh()->selectrow_array('SELECT requests FROM api_keys WHERE ' . db_key() . ' = ?', undef, $key))[0],
+   scalar(@kcodes), '... every use counted');
+
+sub keyburst {
+    my $n = shift;
+    return burst(map { [ @{ $hp[$_ % 3] }, '/provisioning/me', 'x-api-key' => $key ] } 0 .. $n - 1);
+}
 
 # --- a Galera node stops and comes back, under load --------------------------
 my(@paths, %account_of);
