@@ -1170,7 +1170,7 @@ static lp_store_status api_key_tx(tx *t, const char *key, const char *domain,
     apr_array_header_t *rows;
     const char **v;
     const char *args[2];
-    int n;
+    int n, tries;
 
     args[0] = key;
     if (read_rows(t, LP_SQL_API_KEY_FIND, 1, args, &rows))
@@ -1194,8 +1194,22 @@ static lp_store_status api_key_tx(tx *t, const char *key, const char *domain,
     args[1] = v[0];
     if (write_lock(r, t->conn))
         return LP_STORE_UNAVAILABLE;
-    n = write_rows(t, LP_SQL_API_KEY_TOUCH, 2, args);
+    /* simultaneous uses of the key on other Galera nodes update the same
+     * row and win the certification: count the use again after a random
+     * pause (up to 64 ms, about a second in all), so that the nodes stop
+     * colliding; a use that still cannot be counted is served all the same
+     * (the key is valid) */
+    for (tries = 0; ; tries++) {
+        t->conflict = 0;
+        n = write_rows(t, LP_SQL_API_KEY_TOUCH, 2, args);
+        if (n >= 0 || !t->conflict || tries == 20)
+            break;
+        apr_sleep(apr_time_from_msec(1 + apr_time_now()
+                                     % (2 << (tries < 5 ? tries : 5))));
+    }
     write_unlock(r, t->conn);
+    if (n < 0 && t->conflict)
+        return LP_STORE_OK;
     return n < 0 ? LP_STORE_UNAVAILABLE : LP_STORE_OK;
 }
 

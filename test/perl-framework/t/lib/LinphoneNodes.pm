@@ -31,7 +31,8 @@ sub free_port {
 
 sub _setup {
     return if $dir;
-    $dir = File::Temp::tempdir(CLEANUP => 1);
+    # under t/logs: the nodes' error logs stay with the run's
+    $dir = File::Temp::tempdir('nodes-XXXX', DIR => Apache::Test::vars('t_logs'));
     $secret = "$dir/digest.secret";
     open my $sfh, '>', $secret or die "$secret: $!";
     print $sfh random_token(48);

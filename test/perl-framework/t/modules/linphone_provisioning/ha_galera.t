@@ -188,7 +188,8 @@ ok($rc == 0, sprintf 'Galera node 3 stopped (%.1fs) and rejoined (%.1fs)', $t_st
 my @healthy = map { @{ $rec[$_] } } 0, 1;
 my @bad_healthy = grep { $_->{status} != 200 && $_->{status} != 404 } @healthy;
 is(scalar @bad_healthy, 0, sprintf 'nodes 1 and 2: %d answers, all 200 or 404', scalar @healthy)
-    or diag(join ', ', map { "$_->{status} at +" . sprintf('%.1f', $_->{at} - $t_stop) } @bad_healthy[0 .. ($#bad_healthy < 9 ? $#bad_healthy : 9)]);
+    or diag(join(', ', map { "$_->{status} at +" . sprintf('%.1f', $_->{at} - $t_stop) } @bad_healthy[0 .. ($#bad_healthy < 9 ? $#bad_healthy : 9)]),
+            "\n", map { node_lines($_, qr/:error\]/) } 1, 2);
 my @n3 = @{ $rec[2] };
 my @n3_503 = grep { $_->{status} == 503 } @n3;
 my @n3_odd = grep { $_->{status} != 200 && $_->{status} != 404 && $_->{status} != 503 } @n3;
