@@ -20,7 +20,7 @@
 #include "lp_document.h"
 #include "lp_handlers.h"
 #include "lp_location.h"
-#include "lp_store.h"
+#include "lp_dbd.h"
 #include "lp_auth.h"
 #include "lp_nonce_cache.h"
 #include "lp_respond.h"
@@ -98,14 +98,14 @@ static const command_rec lp_cmds[] = {
 static int lp_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                          apr_pool_t *ptemp)
 {
-    int rc = lp_store_pre_config(pconf);
+    int rc = lp_dbd_pre_config(pconf);
 
     return rc != OK ? rc : lp_nonce_cache_pre_config(pconf);
 }
 
 static void lp_child_init(apr_pool_t *p, server_rec *s)
 {
-    lp_store_child_init(p, s);
+    lp_dbd_child_init(p, s);
     lp_nonce_cache_child_init(p, s);
     lp_space_child_init(p, s);
 }
@@ -113,13 +113,13 @@ static void lp_child_init(apr_pool_t *p, server_rec *s)
 static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    if (lp_store_init() != 0) {
+    if (lp_dbd_init() != 0) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0001)
                      "mod_linphone_provisioning needs mod_dbd: "
                      "add LoadModule dbd_module (a2enmod dbd)");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (lp_store_post_config(pconf, s) != OK) {
+    if (lp_dbd_post_config(pconf, s) != OK) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0002)
                      "cannot create the linphone-sqlite-write mutex");
         return HTTP_INTERNAL_SERVER_ERROR;

@@ -3,7 +3,8 @@
  * transaction on the request's pooled connection: it either happens whole
  * or not at all, and of concurrent claims on one token exactly one wins (a
  * conditional UPDATE/DELETE whose affected-row count decides).  A check is
- * one read and writes nothing.
+ * one read and writes nothing.  Connections and transactions are lp_dbd's,
+ * FlexiAPI's rules on what is read lp_rules'.
  */
 #ifndef LP_STORE_H
 #define LP_STORE_H
@@ -38,17 +39,10 @@ typedef struct {
     /* with LinphoneProvisioningSpaces On, the request space's domain: a
      * token of an account of another domain is unknown here (NULL: any) */
     const char *domain;
+    /* the realm of the site or space (lp_realm), NULL: the account's
+     * domain; the HA1 of a reset password is computed in it */
+    const char *realm;
 } lp_claim;
-
-/** Resolves the optional functions of mod_dbd; 0 when mod_dbd is there. */
-int lp_store_init(void);
-
-/** pre_config: registers the SQLite writer mutex type (`Mutex` directive). */
-int lp_store_pre_config(apr_pool_t *pconf);
-/** post_config: creates the SQLite writer mutex. */
-int lp_store_post_config(apr_pool_t *pconf, server_rec *s);
-/** child_init: attaches the child to the SQLite writer mutex. */
-void lp_store_child_init(apr_pool_t *p, server_rec *s);
 
 /** Claims a token; on LP_STORE_OK *account holds the account and its
  *  passwords as they are after the transaction.  For a HEAD request
@@ -67,8 +61,8 @@ lp_store_status lp_store_account(request_rec *r, const char *username,
 lp_store_status lp_store_passwords(request_rec *r, linphone_account *account);
 
 /**
- * Checks an API key (SPEC §5: IP binding, expiry after last use) and, when
- * valid, counts its use.  LP_STORE_NOT_FOUND for an invalid key;
+ * Checks an API key (IP binding, expiry after last use: see lp_rules.h)
+ * and, when valid, counts its use.  LP_STORE_NOT_FOUND for an invalid key;
  * LP_STORE_BLOCKED, with *account set and the use not counted, when its
  * account is blocked or, `domain` not NULL, of another domain.
  */
@@ -76,8 +70,8 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  const char *domain,
                                  linphone_account **account);
 
-/** The `spaces` row of a host as strings (NULL for SQL NULL), in the
- *  column order of LP_SQL_SPACE_FIND (LP_SQL_SPACE_NCOLS of them). */
+/** The `spaces` row of a host as strings (NULL for SQL NULL), its columns
+ *  named by lp_sql.h's LP_COL_SPACE_*. */
 lp_store_status lp_store_space(request_rec *r, const char *host,
                                const char ***row);
 /** Checks a provisioning token as a claim would (NOT_FOUND, EXPIRED,

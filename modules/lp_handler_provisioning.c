@@ -66,6 +66,7 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
     cl->ip = r->useragent_ip;
     cl->user_agent = ua ? lp_utf8_clean(r->pool, ua, USER_AGENT_MAX) : NULL;
     cl->domain = lp_claim_domain(r);
+    cl->realm = lp_realm(r, NULL);
 }
 
 int lp_respond_store(request_rec *r, lp_store_status st)

@@ -10,6 +10,7 @@ typedef struct {
     const char *label;
     const char *sql;                         /* portable text */
     const char *variant[LP_DIALECT_COUNT];   /* NULL: the portable text */
+    int ncols;                               /* of its rows (lp_sql.h) */
 } statement;
 
 /* the ids of the contacts of account %lld (given twice) */
@@ -32,17 +33,13 @@ typedef struct {
     "  WHERE c.account_id = t.account_id AND " unused ")"
 
 #define TOKEN_FIND(newest) \
-    "SELECT t.id, t.used, t.created_at, " newest ", " \
-    LP_SQL_ACCOUNT_COLUMNS ", t.token" \
+    "SELECT " LP_SQL_TOKEN_FIND_COLUMNS(newest) \
     " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id" \
     " WHERE t.token = %s"
 
-/* the QR code's read-only look at a token: TOKEN_FIND's first four
- * columns (one verdict serves both), the account's blocked flag and
- * domain */
+/* the QR code's read-only look at a token */
 #define TOKEN_CHECK(newest) \
-    "SELECT t.id, t.used, t.created_at, " newest ", a.blocked, a.domain, " \
-    "t.token" \
+    "SELECT " LP_SQL_TOKEN_CHECK_COLUMNS(newest) \
     " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id" \
     " WHERE t.token = %s"
 
@@ -71,15 +68,17 @@ static const statement catalogue[LP_SQL_COUNT] = {
     [LP_SQL_ACCOUNT_LOCK] = { "linphone_account_lock",
         "SELECT id FROM accounts WHERE id = %lld FOR UPDATE", {
             [LP_DIALECT_SQLITE3] = "SELECT id FROM accounts WHERE id = %lld"
-        } },
+        }, LP_COL_ACCOUNT_LOCK_NCOLS },
     [LP_SQL_TOKEN_FIND] = { "linphone_token_find",
         TOKEN_FIND(NEWEST_UNUSED("NOT c.used")), {
             [LP_DIALECT_SQLITE3] = TOKEN_FIND(NEWEST_UNUSED(
-                                       SQ_FALSE("c.used"))) } },
+                                       SQ_FALSE("c.used"))) },
+        LP_COL_TOKEN_FIND_NCOLS },
     [LP_SQL_TOKEN_CHECK] = { "linphone_token_check",
         TOKEN_CHECK(NEWEST_UNUSED("NOT c.used")), {
             [LP_DIALECT_SQLITE3] = TOKEN_CHECK(NEWEST_UNUSED(
-                                       SQ_FALSE("c.used"))) } },
+                                       SQ_FALSE("c.used"))) },
+        LP_COL_TOKEN_CHECK_NCOLS },
     [LP_SQL_TOKEN_CONSUME] = { "linphone_token_consume",
         TOKEN_CONSUME("NOT used", "NOT n.used"), {
             [LP_DIALECT_SQLITE3] = TOKEN_CONSUME(SQ_FALSE("used"),
@@ -89,9 +88,9 @@ static const statement catalogue[LP_SQL_COUNT] = {
             [LP_DIALECT_SQLITE3] = ACCOUNT_ACTIVATE(
                 "(activated IS NULL OR " SQ_TRUE("activated") " = 0)") } },
     [LP_SQL_AUTH_TOKEN_FIND] = { "linphone_auth_token_find",
-        "SELECT t.id, t.created_at, " LP_SQL_ACCOUNT_COLUMNS ", t.token"
+        "SELECT " LP_SQL_AUTH_TOKEN_COLUMNS
         " FROM auth_tokens t JOIN accounts a ON a.id = t.account_id"
-        " WHERE t.token = %s", { 0 } },
+        " WHERE t.token = %s", { 0 }, LP_COL_AUTH_TOKEN_NCOLS },
     [LP_SQL_AUTH_TOKEN_DELETE] = { "linphone_auth_token_delete",
         "DELETE FROM auth_tokens WHERE id = %lld", { 0 } },
     [LP_SQL_PASSWORDS_DELETE] = { "linphone_passwords_delete",
@@ -100,50 +99,41 @@ static const statement catalogue[LP_SQL_COUNT] = {
         "INSERT INTO passwords (account_id, password, algorithm) "
         "VALUES (%lld, %s, %s)", { 0 } },
     [LP_SQL_PASSWORDS_FIND] = { "linphone_passwords_find",
-        "SELECT password, algorithm FROM passwords WHERE account_id = %lld "
-        "ORDER BY id", { 0 } },
+        "SELECT " LP_SQL_PASSWORD_COLUMNS " FROM passwords "
+        "WHERE account_id = %lld ORDER BY id", { 0 }, LP_COL_PASSWORD_NCOLS },
     [LP_SQL_ACCOUNT_FIND_ID] = { "linphone_account_find_id",
         "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = %lld",
-        { 0 } },
+        { 0 }, LP_COL_ACCOUNT_NCOLS },
     [LP_SQL_ACCOUNT_FIND_ADDRESS] = { "linphone_account_find_address",
         "SELECT " LP_SQL_ACCOUNT_COLUMNS " FROM accounts a "
-        "WHERE a.username = %s AND a.domain = %s", { 0 } },
-    /* `key` is reserved in MySQL: table-qualified, it needs no quoting */
+        "WHERE a.username = %s AND a.domain = %s", { 0 },
+        LP_COL_ACCOUNT_NCOLS },
     [LP_SQL_API_KEY_FIND] = { "linphone_api_key_find",
-        "SELECT k.id, k.ip, k.last_used_at, "
-        "k.expires_after_last_used_minutes, " LP_SQL_ACCOUNT_COLUMNS ", k.key"
+        "SELECT " LP_SQL_API_KEY_COLUMNS
         " FROM api_keys k JOIN accounts a ON a.id = k.account_id"
-        " WHERE k.key = %s", { 0 } },
+        " WHERE k.key = %s", { 0 }, LP_COL_API_KEY_NCOLS },
     /* one autocommitted statement: the row lock lasts just this update */
     [LP_SQL_API_KEY_TOUCH] = { "linphone_api_key_touch",
         "UPDATE api_keys SET requests = requests + 1, last_used_at = %pDs "
         "WHERE id = %lld", { 0 } },
-    /* the ui flags in lp_ui_flags order after the first six columns */
     [LP_SQL_SPACE_FIND] = { "linphone_space_find",
-        "SELECT host, domain, account_realm, custom_provisioning_entries, "
-        "custom_provisioning_overwrite_all, "
-        "provisioning_use_linphone_provisioning_header, "
-        "super, disable_chat_feature, disable_meetings_feature, "
-        "disable_broadcast_feature, hide_settings, hide_account_settings, "
-        "disable_call_recordings_feature, only_display_sip_uri_username, "
-        "assistant_hide_create_account, assistant_disable_qr_code, "
-        "assistant_hide_third_party_account, max_account "
-        "FROM spaces WHERE host = %s", { 0 } },
+        "SELECT " LP_SQL_SPACE_COLUMNS " FROM spaces WHERE host = %s", { 0 },
+        LP_COL_SPACE_NCOLS },
     /* FlexiAPI's contacts of an account: its own `contacts` rows and the
      * members of every contacts list attached to it, each once */
     [LP_SQL_CONTACTS_FIND] = { "linphone_contacts_find",
-        "SELECT a.id, a.username, a.domain, a.display_name, a.dtmf_protocol "
+        "SELECT " LP_SQL_CONTACT_COLUMNS " "
         "FROM accounts a WHERE a.id IN (" LP_SQL_CONTACT_IDS ") "
-        "ORDER BY a.id", { 0 } },
+        "ORDER BY a.id", { 0 }, LP_COL_CONTACT_NCOLS },
     [LP_SQL_CONTACT_TYPES_FIND] = { "linphone_contact_types_find",
-        "SELECT x.account_id, t.key FROM account_account_type x "
+        "SELECT " LP_SQL_CONTACT_TYPE_COLUMNS " FROM account_account_type x "
         "JOIN account_types t ON t.id = x.account_type_id "
         "WHERE x.account_id IN (" LP_SQL_CONTACT_IDS ") "
-        "ORDER BY x.account_id, t.id", { 0 } },
+        "ORDER BY x.account_id, t.id", { 0 }, LP_COL_CONTACT_TYPE_NCOLS },
     [LP_SQL_CONTACT_ACTIONS_FIND] = { "linphone_contact_actions_find",
-        "SELECT x.account_id, x.key, x.code FROM account_actions x "
+        "SELECT " LP_SQL_CONTACT_ACTION_COLUMNS " FROM account_actions x "
         "WHERE x.account_id IN (" LP_SQL_CONTACT_IDS ") "
-        "ORDER BY x.account_id, x.id", { 0 } },
+        "ORDER BY x.account_id, x.id", { 0 }, LP_COL_CONTACT_ACTION_NCOLS },
 };
 
 lp_dialect lp_sql_dialect(const char *driver_name)
@@ -167,6 +157,11 @@ const char *lp_sql_text(lp_sql_id id, lp_dialect dialect)
     return v ? v : catalogue[id].sql;
 }
 
+int lp_sql_ncols(lp_sql_id id)
+{
+    return catalogue[id].ncols;
+}
+
 const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
                            char *buf, int size)
 {
@@ -184,10 +179,10 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
          * REPEATABLE READ, InnoDB's default, whatever the server's: an
          * UPDATE reads the latest committed row and waits for its lock, so
          * the token's conditional UPDATE changes one row for one request
-         * only (verified: concurrency.t and cluster.t, also under READ
-         * COMMITTED); under SERIALIZABLE the plain SELECTs would take
-         * shared locks and the racing requests deadlock (503), and READ
-         * COMMITTED refuses writes under binlog_format=STATEMENT. */
+         * only (as under READ COMMITTED); under SERIALIZABLE the plain
+         * SELECTs would take shared locks and the racing requests deadlock
+         * (503), and READ COMMITTED refuses writes under
+         * binlog_format=STATEMENT. */
         snprintf(buf, size, "SET NAMES utf8mb4\n"
                  LP_SQL_ZONE_SYNC "\n"
                  "SET SESSION innodb_lock_wait_timeout = %d\n"
@@ -196,7 +191,7 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
         break;
     default:
         /* WAL makes synchronous=NORMAL durable across application crashes;
-         * lp_store.c replaces busy_timeout by a handler that waits as long
+         * lp_sqlite.c replaces busy_timeout by a handler that waits as long
          * without holding APR's driver mutex */
         snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
                  "PRAGMA synchronous = NORMAL",

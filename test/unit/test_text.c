@@ -8,6 +8,28 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 
+/* The columns of a SELECT's list (top-level commas before its FROM), 0
+ * for another statement. */
+static int select_columns(const char *sql)
+{
+    int depth = 0, n = 1;
+    const char *s;
+
+    if (strncmp(sql, "SELECT ", 7))
+        return 0;
+    for (s = sql + 7; *s; s++) {
+        if (*s == '(')
+            depth++;
+        else if (*s == ')')
+            depth--;
+        else if (depth == 0 && *s == ',')
+            n++;
+        else if (depth == 0 && !strncmp(s, " FROM ", 6))
+            return n;
+    }
+    return -1;
+}
+
 static const char *route(apr_pool_t *p, const char *rest)
 {
     lp_route r = lp_route_parse(p, rest);
@@ -167,6 +189,26 @@ int main(void)
 
         ok(strstr(lp_sql_session(LP_DIALECT_SQLITE3, 3, buf, sizeof buf),
                   "busy_timeout = 87") != NULL, "session's busy_timeout");
+    }
+
+    /* the named columns of lp_sql.h are the SELECT lists of the text */
+    {
+        int d, same = 1;
+
+        for (i = 0; i < LP_SQL_COUNT; i++)
+            for (d = 0; d < LP_DIALECT_COUNT; d++)
+                if (select_columns(lp_sql_text(i, d)) != lp_sql_ncols(i)) {
+                    printf("# %s: %d columns, lp_sql_ncols %d\n",
+                           lp_sql_label(i), select_columns(lp_sql_text(i, d)),
+                           lp_sql_ncols(i));
+                    same = 0;
+                }
+        ok(same, "every statement's column count is its SELECT list's");
+        ok(lp_sql_ncols(LP_SQL_TOKEN_FIND) == 12
+           && lp_sql_ncols(LP_SQL_API_KEY_FIND) == 12
+           && lp_sql_ncols(LP_SQL_SPACE_FIND) == 18
+           && lp_sql_ncols(LP_SQL_TOKEN_CONSUME) == 0,
+           "column counts of the longest lists, and of a write");
     }
 
     apr_pool_destroy(p);
