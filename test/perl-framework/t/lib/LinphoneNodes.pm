@@ -13,9 +13,9 @@ use File::Temp ();
 use IO::Socket::INET ();
 use Time::HiRes qw(sleep);
 use Apache::Test ();
-use LinphoneTest qw(random_token);
+use LinphoneTest qw(random_token uniq create_account ha1);
 
-our @EXPORT = qw(free_port start_node stop_nodes node_crashes node_log);
+our @EXPORT = qw(free_port start_node stop_nodes node_crashes node_log node_account);
 
 my $dir;
 my $secret;
@@ -127,6 +127,16 @@ sub node_crashes {
         push @crash, grep { /exit signal|Segmentation fault|AH00052/ } <$fh>;
     }
     return @crash;
+}
+
+# node_account($prefix, $domain, $display_name) -> ($id, $username): a
+# new account whose password is "pw" (a SHA-256 HA1), for Digest on /me.
+sub node_account {
+    my($prefix, $domain, $display) = @_;
+    my $user = uniq($prefix);
+    my $id = create_account($user, $domain, $display,
+                            passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
+    return ($id, $user);
 }
 
 END { stop_nodes() }

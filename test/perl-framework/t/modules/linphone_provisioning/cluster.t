@@ -40,12 +40,7 @@ my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
 sub get { my($url, @h) = @_; return $ua->get($url, @h) }
 
 my $domain = 'cluster.example.org';
-sub new_account {
-    my $user = uniq('cl');
-    my $id = create_account($user, $domain, 'Cluster',
-                            passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
-    return ($id, $user);
-}
+sub new_account { node_account('cl', $domain, 'Cluster') }
 
 # --- a token consumed on A is gone on B ------------------------------------
 my($id, $user) = new_account();

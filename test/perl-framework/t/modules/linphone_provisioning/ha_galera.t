@@ -57,12 +57,7 @@ my @hp = map { [ m{^http://([^:/]+):(\d+)} ] } @base;
 my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
 
 my $domain = 'galera.example.org';
-sub new_account {
-    my $user = uniq('ga');
-    my $id = create_account($user, $domain, 'Galera',
-                            passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
-    return ($id, $user);
-}
+sub new_account { node_account('ga', $domain, 'Galera') }
 
 # the admin's session on Galera node $n
 sub node_dbh {

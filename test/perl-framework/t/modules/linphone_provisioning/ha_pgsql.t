@@ -50,12 +50,7 @@ my @hp = map { [ m{^http://([^:/]+):(\d+)} ] } @base;
 my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
 my $domain = 'pgha.example.org';
 
-sub new_account {
-    my $user = uniq('pgha');
-    my $id = create_account($user, $domain, 'Failover',
-                            passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
-    return ($id, $user);
-}
+sub new_account { node_account('pgha', $domain, 'Failover') }
 
 sub ctl { system('sh', $ctl, @_) == 0 or die "db-ha.sh @_ failed\n" }
 
