@@ -4,7 +4,7 @@
  *
  * This file is the glue: the module record, the directive table and the hook
  * registration.  The work is in modules/ (one unit per concern, pure logic
- * apart from Apache glue) and the contract is SPEC.md.
+ * apart from Apache glue; docs/development.md maps them).
  */
 #include "httpd.h"
 #include "http_config.h"
@@ -12,8 +12,6 @@
 #include "http_log.h"
 #include "http_request.h"
 #include "http_protocol.h"
-#include "ap_mpm.h"
-#include "apr_strings.h"
 
 #include "mod_linphone_provisioning.h"
 #include "lp_conf.h"
@@ -29,45 +27,46 @@
 
 #include <libxml/parser.h>
 
-#define SERVER_INT(f) (void *)APR_OFFSETOF(lp_server_conf, f)
-#define DIR_INT(f) (void *)APR_OFFSETOF(lp_dir_conf, f)
+/* cmd->info of the generic directive handlers: the field's offset */
+#define SERVER_FIELD(f) (void *)APR_OFFSETOF(lp_server_conf, f)
+#define DIR_FIELD(f) (void *)APR_OFFSETOF(lp_dir_conf, f)
 
 static const command_rec lp_cmds[] = {
     AP_INIT_TAKE1("LinphoneProvisioningRC", lp_set_rc, NULL, RSRC_CONF,
                   "lpconfig rc file holding the base configuration"),
     AP_INIT_FLAG("LinphoneProvisioningRequireHeader", ap_set_flag_slot,
-                 DIR_INT(require_header), RSRC_CONF | ACCESS_CONF,
+                 DIR_FIELD(require_header), RSRC_CONF | ACCESS_CONF,
                  "On (default): require the x-linphone-provisioning header"),
     AP_INIT_TAKE1("LinphoneProvisioningTokenExpiry", lp_set_minutes,
-                  SERVER_INT(token_expiry), RSRC_CONF,
+                  SERVER_FIELD(token_expiry), RSRC_CONF,
                   "provisioning token lifetime in minutes, 0 = never"),
     AP_INIT_TAKE1("LinphoneProvisioningAuthTokenExpiry", lp_set_minutes,
-                  SERVER_INT(auth_token_expiry), RSRC_CONF,
+                  SERVER_FIELD(auth_token_expiry), RSRC_CONF,
                   "auth token lifetime in minutes (default 5)"),
     AP_INIT_TAKE1("LinphoneProvisioningPasswordAlgorithm", lp_set_algorithm,
                   NULL, RSRC_CONF,
                   "MD5 or SHA-256 (default): algorithm of reset passwords"),
     AP_INIT_TAKE1("LinphoneProvisioningRealm", lp_set_string,
-                  SERVER_INT(realm), RSRC_CONF,
+                  SERVER_FIELD(realm), RSRC_CONF,
                   "digest realm (default: the account's domain)"),
     AP_INIT_TAKE1("LinphoneProvisioningDomain", lp_set_string,
-                  SERVER_INT(domain), RSRC_CONF,
+                  SERVER_FIELD(domain), RSRC_CONF,
                   "domain of bare user names (default: ServerName)"),
     AP_INIT_FLAG("LinphoneProvisioningOverwriteAll", ap_set_flag_slot,
-                 DIR_INT(overwrite_all), RSRC_CONF | ACCESS_CONF,
+                 DIR_FIELD(overwrite_all), RSRC_CONF | ACCESS_CONF,
                  "On: overwrite=\"true\" on every entry"),
     AP_INIT_TAKE1("LinphoneProvisioningVcardListURL", lp_set_vcard_url, NULL,
                   RSRC_CONF, "misc/contacts-vcard-list URL, or none"),
     AP_INIT_TAKE1("LinphoneProvisioningBaseURL", lp_set_base_url, NULL,
                   RSRC_CONF, "absolute base URL of the service"),
     AP_INIT_TAKE1("LinphoneProvisioningDBTimeout", lp_set_seconds,
-                  SERVER_INT(db_timeout), RSRC_CONF,
+                  SERVER_FIELD(db_timeout), RSRC_CONF,
                   "longest wait for a database lock, in seconds (default 3)"),
     AP_INIT_ITERATE("LinphoneDigestAlgorithms", lp_set_digest_algorithms,
                     NULL, RSRC_CONF,
                     "digest algorithms offered: MD5 and/or SHA-256"),
     AP_INIT_TAKE1("LinphoneDigestNonceLifetime", lp_set_nonce_lifetime,
-                  SERVER_INT(nonce_lifetime), RSRC_CONF,
+                  SERVER_FIELD(nonce_lifetime), RSRC_CONF,
                   "digest nonce validity in seconds (default 300)"),
     AP_INIT_TAKE1("LinphoneDigestNonceCache", lp_set_nonce_cache, NULL,
                   RSRC_CONF, "socache provider[:args] for nonce counts "
@@ -75,14 +74,14 @@ static const command_rec lp_cmds[] = {
     AP_INIT_TAKE1("LinphoneDigestSecret", lp_set_secret, NULL, RSRC_CONF,
                   "file holding the nonce signing secret (default: random "
                   "per start)"),
-    AP_INIT_FLAG("LinphoneAuthAPIKey", ap_set_flag_slot, DIR_INT(api_key),
+    AP_INIT_FLAG("LinphoneAuthAPIKey", ap_set_flag_slot, DIR_FIELD(api_key),
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): AuthType Linphone accepts x-api-key"),
     AP_INIT_FLAG("LinphoneProvisioningSpaces", lp_set_server_flag,
-                 SERVER_INT(spaces), RSRC_CONF,
+                 SERVER_FIELD(spaces), RSRC_CONF,
                  "On: per-host settings from the spaces table"),
     AP_INIT_TAKE1("LinphoneProvisioningSpacesCache", lp_set_seconds,
-                  SERVER_INT(spaces_cache), RSRC_CONF,
+                  SERVER_FIELD(spaces_cache), RSRC_CONF,
                   "seconds a spaces row is reused by a child (default 10)"),
     AP_INIT_RAW_ARGS("LinphoneProvisioningEntry", lp_set_entry, NULL,
                      RSRC_CONF | ACCESS_CONF,
@@ -130,7 +129,8 @@ static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "mod_linphone_provisioning (v%s) initializing",
                      MOD_LINPHONE_PROVISIONING_VERSION);
     xmlInitParser();
-    if (lp_conf_post_config(pconf, ptemp, s) != OK)
+    if (lp_conf_post_config(pconf, ptemp, s) != OK
+        || lp_auth_post_config(ptemp, s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
     lp_locations_find(pconf, ptemp, s);
     lp_document_prerender(pconf, s);
@@ -152,6 +152,7 @@ static void lp_register_hooks(apr_pool_t *p)
                               NULL, AP_FTYPE_RESOURCE);
     ap_hook_expr_lookup(lp_additions_expr_lookup, NULL, NULL,
                         APR_HOOK_MIDDLE);
+    lp_additions_register();
     ap_hook_translate_name(lp_translate_name, NULL, NULL, APR_HOOK_LAST);
     ap_hook_map_to_storage(lp_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(lp_redact_request_line, NULL, NULL,
@@ -162,10 +163,20 @@ static void lp_register_hooks(apr_pool_t *p)
     ap_hook_handler(lp_handler_contacts, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
+/* The directory record and the additions it holds, each merged by its unit. */
+static void *lp_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    lp_dir_conf *base = basev, *add = addv;
+    lp_dir_conf *c = lp_conf_merge_dir(p, basev, addv);
+
+    c->additions = lp_additions_merge(p, base->additions, add->additions);
+    return c;
+}
+
 AP_DECLARE_MODULE(linphone_provisioning) = {
     STANDARD20_MODULE_STUFF,
     lp_conf_create_dir,
-    lp_conf_merge_dir,
+    lp_merge_dir,
     lp_conf_create_server,
     lp_conf_merge_server,
     lp_cmds,

@@ -1,8 +1,9 @@
 /*
- * lp_additions — the sysadmin's additions to the document (SPEC §6, step 8
- * of §3): LinphoneProvisioningEntry (a literal or an ap_expr value),
- * LinphoneProvisioningInclude (a static lpconfig XML fragment), and the
- * optional hooks of mod_linphone_provisioning.h for C modules.
+ * lp_additions — the sysadmin's additions to the document
+ * (docs/document.md, Customising the document): LinphoneProvisioningEntry
+ * (a literal or an ap_expr value), LinphoneProvisioningInclude (a static
+ * lpconfig XML fragment), and the optional hooks and function of
+ * mod_linphone_provisioning.h for C modules.
  */
 #ifndef LP_ADDITIONS_H
 #define LP_ADDITIONS_H
@@ -37,6 +38,10 @@ int lp_additions_dynamic(request_rec *r);
 /** Applies additions then hooks to a document (account NULL: base). */
 void lp_additions_apply(request_rec *r, xmlDocPtr doc,
                         const linphone_account *account);
+
+/** register_hooks: provides the optional function
+ *  linphone_provisioning_set_entry (mod_linphone_provisioning.h). */
+void lp_additions_register(void);
 
 /** expr_lookup hook: the LINPHONE_* variables in ap_expr values. */
 int lp_additions_expr_lookup(ap_expr_lookup_parms *parms);

@@ -1,5 +1,5 @@
 /*
- * lp_assemble — the document of SPEC §3 from its parts: steps 1, 2, 4, 5, 6
+ * lp_assemble — the document of docs/document.md from its parts: steps 1, 2, 4, 5, 6
  * and 7 (base rc, the space's custom entries, vCard list, the space's ui
  * flags, proxy_0 identity, auth_info_N).  The request-bound
  * steps (hooks, overwrite-all) are applied by the caller.  Pure logic.

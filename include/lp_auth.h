@@ -1,5 +1,6 @@
 /*
- * lp_auth — `AuthType Linphone` in Apache's authentication phase (SPEC §5):
+ * lp_auth — `AuthType Linphone` in Apache's authentication phase
+ * (docs/security.md):
  * an API key (header or cookie), else RFC 7616 Digest against the account
  * named by the From header.  Blocked accounts and, with spaces, accounts of
  * another space are refused here (403), for every location.  Other auth
@@ -13,6 +14,10 @@
 #include "mod_linphone_provisioning.h"
 
 #define LP_AUTH_TYPE "Linphone"
+
+/** post_config: refuses a configuration using AuthType Linphone without
+ *  any nonce cache (logged; HTTP_INTERNAL_SERVER_ERROR). */
+int lp_auth_post_config(apr_pool_t *ptemp, server_rec *s);
 
 /** check_authn hook. */
 int lp_auth_check_user_id(request_rec *r);

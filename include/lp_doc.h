@@ -1,5 +1,5 @@
 /*
- * lp_doc — the lpconfig XML document (SPEC §3) and the rc (INI) syntax that
+ * lp_doc — the lpconfig XML document (docs/document.md) and the rc (INI) syntax that
  * feeds it.  Pure logic over libxml2 and APR pools: no request_rec, so the
  * unit tests drive it directly.
  *
@@ -23,6 +23,9 @@ xmlDocPtr lp_doc_copy(xmlDocPtr doc);
 /** Frees the document when the pool is cleared. */
 void lp_doc_pool_free(apr_pool_t *p, xmlDocPtr doc);
 
+/** The name of the section of an account's password number i
+ *  ("auth_info_0"...). */
+const char *lp_doc_auth_section(apr_pool_t *p, int i);
 /** The section of that name, appended when missing. */
 xmlNodePtr lp_doc_section(xmlDocPtr doc, const char *name);
 /** The section of that name, or NULL. */
@@ -32,7 +35,7 @@ xmlNodePtr lp_doc_set(xmlNodePtr section, const char *name, const char *value,
                       int overwrite);
 /** Appends every section of `from` into `doc` with the merge rule above. */
 void lp_doc_merge(xmlDocPtr doc, xmlDocPtr from);
-/** overwrite="true" on every entry (SPEC §3 step 9). */
+/** overwrite="true" on every entry (LinphoneProvisioningOverwriteAll). */
 void lp_doc_overwrite_all(xmlDocPtr doc);
 
 /** Serialises the document (UTF-8, with declaration) into pool memory. */

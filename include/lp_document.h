@@ -7,8 +7,17 @@
 #define LP_DOCUMENT_H
 
 #include "httpd.h"
-#include "lp_conf.h"
 #include "mod_linphone_provisioning.h"
+
+/* The base document rendered at startup: `head`, then the request's
+ * XML-escaped vCard list URL when `slot` is set, then `tail`. */
+typedef struct lp_prerendered {
+    const char *head;
+    apr_size_t head_len;
+    const char *tail;
+    apr_size_t tail_len;
+    int slot;
+} lp_prerendered;
 
 /** post_config: renders each server's base document (both overwrite modes). */
 void lp_document_prerender(apr_pool_t *pconf, server_rec *s);

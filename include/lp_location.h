@@ -1,13 +1,18 @@
 /*
  * lp_location — where the sysadmin mapped our handlers (found at startup in
  * the <Location> sections whose SetHandler names them) and the absolute URLs
- * derived from it: {base} of SPEC §2 and the provisioning URL.
+ * derived from it: {base} (docs/directives.md, LinphoneProvisioningBaseURL) and the provisioning URL.
  */
 #ifndef LP_LOCATION_H
 #define LP_LOCATION_H
 
 #include "httpd.h"
-#include "lp_conf.h"
+
+/* A <Location> whose SetHandler names one of our handlers, found at startup. */
+typedef struct {
+    const char *path;        /* without trailing slash; "" for "/" */
+    const char *handler;
+} lp_location;
 
 #define LP_HANDLER_PROVISIONING "linphone-provisioning"
 #define LP_HANDLER_WIZARD "linphone-wizard"

@@ -8,7 +8,19 @@
 #define LP_NONCE_CACHE_H
 
 #include "httpd.h"
-#include "lp_conf.h"
+#include "http_config.h"
+#include "ap_socache.h"
+#include "apr_global_mutex.h"
+
+typedef struct lp_nonce_cache {
+    const char *spec;                 /* "provider[:args]" as configured */
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex;        /* held around read-compare-write */
+} lp_nonce_cache;
+
+/** LinphoneDigestNonceCache provider[:args]. */
+const char *lp_set_nonce_cache(cmd_parms *cmd, void *dc, const char *arg);
 
 int lp_nonce_cache_pre_config(apr_pool_t *pconf);
 /** Creates the caches (and the per-server digest secrets). */

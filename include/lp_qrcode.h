@@ -1,5 +1,5 @@
 /*
- * lp_qrcode — a QR code as a PNG, built in memory (SPEC §2): error
+ * lp_qrcode — a QR code as a PNG, built in memory (docs/document.md): error
  * correction level H, 8-bit mode, LP_QRCODE_SIZE pixels square with at
  * least LP_QRCODE_MARGIN white pixels around the modules, 1-bit grayscale.
  * Pure: no request_rec, no global state, no files; safe from any thread.

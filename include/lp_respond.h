@@ -10,6 +10,10 @@
 
 /** Sends a status with a one-line text/plain body; returns OK. */
 int lp_respond_error(request_rec *r, int status, const char *message);
+/* Seconds a client is told to wait after a 503 (database or nonce cache
+ * down: a restart or failover usually takes that long). */
+#define LP_RETRY_AFTER "5"
+
 /** 503 + Retry-After: the database failed (already logged). */
 int lp_respond_unavailable(request_rec *r);
 /** 400: the x-linphone-provisioning header is required and absent. */

@@ -11,7 +11,9 @@
 typedef enum {
     LP_RULE_OK = 0,
     LP_RULE_UNKNOWN,        /* as if it did not exist */
-    LP_RULE_EXPIRED         /* a provisioning token past its lifetime */
+    LP_RULE_EXPIRED,        /* a provisioning token past its lifetime */
+    LP_RULE_ELSEWHERE,      /* an API key bound to another address */
+    LP_RULE_STALE           /* an API key unused for too long */
 } lp_rule_verdict;
 
 /** 1 when created_at plus lifetime is before now, or created_at cannot be
@@ -32,8 +34,10 @@ lp_rule_verdict lp_rules_auth_token(const char *created_at,
                                     apr_time_t now);
 
 /** An API key: bound to an address (ip, empty or NULL: any), it is unknown
- *  to any other client; it expires when unused for minutes (empty or NULL:
- *  never) since last_used_at (empty or NULL: never used, still fresh). */
+ *  to any other client (LP_RULE_ELSEWHERE); it expires (LP_RULE_STALE)
+ *  when unused for minutes (empty or NULL: never) since last_used_at
+ *  (empty or NULL: never used, still fresh).  Either refusal is an unknown
+ *  key to the client; the verdicts differ for the log. */
 lp_rule_verdict lp_rules_api_key(const char *ip, const char *last_used_at,
                                  const char *minutes, const char *client_ip,
                                  apr_time_t now);

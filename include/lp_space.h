@@ -1,5 +1,6 @@
 /*
- * lp_space — FlexiAPI's `spaces` (SPEC §4): with LinphoneProvisioningSpaces
+ * lp_space — FlexiAPI's `spaces` (docs/directives.md,
+ * LinphoneProvisioningSpaces): with LinphoneProvisioningSpaces
  * On, the request's host selects a row whose settings override the
  * directives for that request: header requirement, realm, custom entries,
  * overwrite-all and the `ui` flags.
@@ -25,13 +26,20 @@ typedef struct lp_space {
  *  the assembly, lp_assemble.c, which writes them). */
 extern const char *const lp_ui_flags[LP_UI_FLAGS];
 
+typedef enum {
+    LP_SPACE_OFF = 0,             /* LinphoneProvisioningSpaces Off */
+    LP_SPACE_FOUND,
+    LP_SPACE_MISSING,             /* no row for the host */
+    LP_SPACE_FAILED               /* the database failed (logged) */
+} lp_space_status;
+
 /**
- * The space of the request's host, or NULL when spaces are off.  *missing is
- * set when spaces are on and no row matches (404 "Host not configured"), and
- * *failed on a database failure (503).  Memoized per request; rows are
- * cached per child for LinphoneProvisioningSpacesCache seconds.
+ * Reads the space of the request's host into *out (strings in r->pool):
+ * LP_SPACE_FOUND, LP_SPACE_MISSING or LP_SPACE_FAILED.  Rows are cached
+ * per child for LinphoneProvisioningSpacesCache seconds.  Requests use
+ * lp_space_of (lp_request.h), which asks once per request.
  */
-const lp_space *lp_space_of(request_rec *r, int *missing, int *failed);
+lp_space_status lp_space_fetch(request_rec *r, lp_space *out);
 
 void lp_space_child_init(apr_pool_t *p, server_rec *s);
 

@@ -58,7 +58,8 @@ int lp_sip_address_parse(apr_pool_t *p, const char *s, const char **user,
 int lp_user_address_parse(apr_pool_t *p, const char *s, const char **user,
                           const char **domain);
 
-/** `"display"`, with `"` and `\` backslash-escaped (a SIP quoted-string). */
+/** `"s"`, with `"` and `\` backslash-escaped: a quoted-string of SIP and
+ *  HTTP alike (display names, Digest challenge parameters). */
 const char *lp_sip_quote(apr_pool_t *p, const char *display);
 /** `"Display" <sip:user@domain>` or `<sip:user@domain>`. */
 const char *lp_reg_identity(apr_pool_t *p, const char *display,
@@ -71,6 +72,8 @@ const char *lp_utf8_clean(apr_pool_t *p, const char *s, apr_size_t max_chars);
 
 /** "YYYY-MM-DD HH:MM:SS" in UTC. */
 const char *lp_time_format(apr_pool_t *p, apr_time_t t);
+/** Minutes (a directive's, a row's) as an APR interval. */
+#define LP_MINUTES(m) apr_time_from_sec((apr_interval_time_t)60 * (m))
 /** Parses that form (fractions and a zone suffix are ignored); 0 on success. */
 int lp_time_parse(const char *s, apr_time_t *t);
 

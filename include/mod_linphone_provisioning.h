@@ -3,14 +3,18 @@
  *
  * A module that wants to add to the provisioning document registers one of
  * the optional hooks at the end of this file.  Each is called while the
- * document is assembled (SPEC §3 step 8, after the LinphoneProvisioningEntry
- * additions), with the request, the account and the libxml2 node to
- * complete.  The document lives as long as the request.
+ * document is assembled (after the LinphoneProvisioningEntry and
+ * LinphoneProvisioningInclude additions, before
+ * LinphoneProvisioningOverwriteAll: see docs/document.md), with the
+ * request, the account and the libxml2 node to complete, and adds its
+ * entries with the optional function linphone_provisioning_set_entry.
+ * The document lives as long as the request.
  */
 #ifndef MOD_LINPHONE_PROVISIONING_H
 #define MOD_LINPHONE_PROVISIONING_H
 
 #include "httpd.h"
+#include "apr_optional.h"
 #include "apr_optional_hooks.h"
 #include <libxml/tree.h>
 
@@ -30,24 +34,53 @@ extern "C" {
 #define LINPHONE_DECLARE_DATA
 #endif
 
-/** One row of `passwords`. */
+/** One row of FlexiAPI's `passwords` table. */
 typedef struct linphone_password {
     const char *password;   /* HA1 (lowercase hex) or clear text for CLRTXT */
     const char *algorithm;  /* "MD5", "SHA-256" or "CLRTXT" */
 } linphone_password;
 
-/** An account as read from `accounts` and `passwords`. */
+/** An account as read from FlexiAPI's `accounts` and `passwords` tables.
+ *  Every string lives in the request's pool. */
 typedef struct linphone_account {
-    apr_int64_t id;
-    const char *username;
-    const char *domain;
+    apr_int64_t id;             /* accounts.id */
+    const char *username;       /* the SIP user, byte for byte */
+    const char *domain;         /* the SIP domain */
     const char *display_name;   /* NULL when unset */
     const char *email;          /* NULL when unset */
-    int activated;
-    int blocked;
-    const char *realm;          /* the realm rule of SPEC §3, resolved */
-    apr_array_header_t *passwords;  /* of linphone_password */
+    int activated;              /* 1 or 0 */
+    int blocked;                /* 1 or 0 (a blocked account is never served) */
+    const char *realm;          /* the digest realm of its HA1s: the space's
+                                 * or LinphoneProvisioningRealm, else the
+                                 * domain (docs/security.md) */
+    apr_array_header_t *passwords;  /* of linphone_password, in row order:
+                                     * auth_info_N is passwords[N] */
 } linphone_account;
+
+/**
+ * Sets entry `name` of `section` (a node a hook received, or a section it
+ * created) to `value`, by the module's rules: an entry of that name already
+ * in the section has its value replaced in place (a key is never emitted
+ * twice), and name and value are cleaned to valid UTF-8 that XML allows
+ * (each offending byte becomes U+FFFD).  `overwrite` non-zero adds
+ * overwrite="true" (the client then replaces a value its user changed).
+ * Returns the entry, or NULL when an argument is NULL.  Copies what it
+ * keeps: the strings need not outlive the call.
+ *
+ * Look it up once, in the hook or at post_config, and check it:
+ *
+ *   APR_OPTIONAL_FN_TYPE(linphone_provisioning_set_entry) *set_entry =
+ *       APR_RETRIEVE_OPTIONAL_FN(linphone_provisioning_set_entry);
+ *   if (set_entry)
+ *       set_entry(r, section, "name", "value", 0);
+ *
+ * r is the request whose document is assembled (its pool holds the
+ * cleaned copies).
+ */
+APR_DECLARE_OPTIONAL_FN(xmlNodePtr, linphone_provisioning_set_entry,
+                        (request_rec *r, xmlNodePtr section,
+                         const char *name, const char *value,
+                         int overwrite));
 
 /*
  * The optional hooks, registered by name ("linphone_provisioning_proxy"...):
@@ -57,13 +90,22 @@ typedef struct linphone_account {
  *   APR_OPTIONAL_HOOK(lp, linphone_provisioning_proxy, my_proxy,
  *                     NULL, NULL, APR_HOOK_MIDDLE);
  *
+ * Parameters of every hook:
+ *   r        the request being answered (its pool lives as long as the
+ *            document; r->per_dir_config holds the hook module's settings);
+ *   account  the account the document provisions, read only; NULL for the
+ *            base document (additional_sections only);
+ *   section  (proxy, auth) the <section> to complete; add entries with
+ *            linphone_provisioning_set_entry;
+ *   config   (additional_sections) the document's <config> root: add a
+ *            section with xmlNewChild(config, config->ns, "section", NULL)
+ *            and its name attribute, then its entries as above.
+ *
  * proxy: once, with the proxy_0 section (accounts only).
  * auth: once per auth_info_N section (accounts only).
- * additional_sections: once per document, with the <config> root; account
- * is NULL for the base document.
+ * additional_sections: once per document, base and accounts.
  * Return OK or DECLINED; anything else stops the hooks after it and is
- * logged.  Entries are easiest added with xmlNewTextChild(section,
- * section->ns, "entry", value) and xmlSetProp(entry, "name", name).
+ * logged (LP0502).
  */
 APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int, linphone_provisioning_proxy,
                           (request_rec *r, const linphone_account *account,

@@ -159,7 +159,7 @@ int lp_additions_dynamic(request_rec *r)
            || apr_optional_hook_get("linphone_provisioning_additional_sections");
 }
 
-/* The account's fields as LINPHONE_* request variables (SPEC §6). */
+/* The account's fields as LINPHONE_* request variables (docs/document.md). */
 static void export_account(request_rec *r, const linphone_account *a)
 {
     apr_table_t *e = r->subprocess_env;
@@ -198,12 +198,30 @@ static void add_entry(request_rec *r, xmlDocPtr doc,
                    a->overwrite);
     else if (!strcmp(a->section, "auth"))
         for (i = 0; account->passwords && i < account->passwords->nelts; i++)
-            lp_doc_set(lp_doc_section(doc, apr_psprintf(r->pool,
-                                                        "auth_info_%d", i)),
+            lp_doc_set(lp_doc_section(doc, lp_doc_auth_section(r->pool, i)),
                        a->name, value, a->overwrite);
     else
         lp_doc_set(lp_doc_section(doc, a->section), a->name, value,
                    a->overwrite);
+}
+
+/* The optional function of mod_linphone_provisioning.h: the rules of
+ * LinphoneProvisioningEntry for companion modules. */
+static xmlNodePtr linphone_provisioning_set_entry(request_rec *r,
+                                                  xmlNodePtr section,
+                                                  const char *name,
+                                                  const char *value,
+                                                  int overwrite)
+{
+    if (!r || !section || !name || !value)
+        return NULL;
+    return lp_doc_set(section, lp_xml_clean(r->pool, name),
+                      lp_xml_clean(r->pool, value), overwrite != 0);
+}
+
+void lp_additions_register(void)
+{
+    APR_REGISTER_OPTIONAL_FN(linphone_provisioning_set_entry);
 }
 
 static void hook_result(request_rec *r, const char *hook, int rv)
@@ -237,8 +255,8 @@ void lp_additions_apply(request_rec *r, xmlDocPtr doc,
         for (i = 0; account->passwords && i < account->passwords->nelts; i++)
             hook_result(r, "linphone_provisioning_auth",
                         lp_run_linphone_provisioning_auth(
-                            r, account, lp_doc_section(doc, apr_psprintf(
-                                r->pool, "auth_info_%d", i))));
+                            r, account, lp_doc_section(
+                                doc, lp_doc_auth_section(r->pool, i))));
     }
     hook_result(r, "linphone_provisioning_additional_sections",
                 lp_run_linphone_provisioning_additional_sections(

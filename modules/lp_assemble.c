@@ -1,10 +1,10 @@
 /*
- * lp_assemble — SPEC §3 assembly steps that need no request.
+ * lp_assemble — the assembly steps that need no request (docs/document.md).
  */
 #include "lp_assemble.h"
+#include "lp_crypto.h"
 #include "lp_text.h"
 
-#include "apr_strings.h"
 #include <string.h>
 
 const char *const lp_ui_flags[LP_UI_FLAGS] = {
@@ -48,9 +48,8 @@ xmlDocPtr lp_assemble(apr_pool_t *p, xmlDocPtr rc, const lp_space *space,
     for (i = 0; a->passwords && i < a->passwords->nelts; i++) {
         const linphone_password *pw =
             &APR_ARRAY_IDX(a->passwords, i, linphone_password);
-        xmlNodePtr s = lp_doc_section(doc,
-                                      apr_psprintf(p, "auth_info_%d", i));
-        int clear = strcmp(pw->algorithm, "CLRTXT") == 0;
+        xmlNodePtr s = lp_doc_section(doc, lp_doc_auth_section(p, i));
+        int clear = strcmp(pw->algorithm, LP_ALG_CLEAR) == 0;
 
         set(p, s, "username", a->username);
         set(p, s, "domain", a->domain);

@@ -5,16 +5,15 @@
 #include "lp_conf.h"
 #include "lp_crypto.h"
 #include "lp_digest.h"
+#include "lp_location.h"
 #include "lp_nonce_cache.h"
+#include "lp_request.h"
 #include "lp_respond.h"
-#include "lp_space.h"
 #include "lp_store.h"
 #include "lp_text.h"
 
 #include "http_core.h"
 #include "http_log.h"
-#include "http_protocol.h"
-#include "http_request.h"
 #include "util_cookies.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
@@ -25,11 +24,22 @@ APLOG_USE_MODULE(linphone_provisioning);
 #define API_KEY "x-api-key"
 #define PROVISIONING_HEADER "x-linphone-provisioning"
 
-static const struct { int bit; const char *name; } algorithms[] = {
-    /* most preferred first, as RFC 7616 asks */
-    { LP_ALG_SHA256, "SHA-256" },
-    { LP_ALG_MD5, "MD5" },
-};
+int lp_auth_post_config(apr_pool_t *ptemp, server_rec *s)
+{
+    /* the default nonce cache needs mod_socache_shmcb; without it every
+     * digest request would fail with 503 */
+    if (!lp_server_conf_get(s)->nonce_cache
+        && !ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb",
+                               AP_SOCACHE_PROVIDER_VERSION)
+        && lp_auth_type_used(ptemp, s, LP_AUTH_TYPE)) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0005)
+                     "AuthType Linphone needs a nonce cache: load "
+                     "mod_socache_shmcb (a2enmod socache_shmcb), or set "
+                     "LinphoneDigestNonceCache to a loaded socache provider");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
 
 linphone_account *lp_auth_account(request_rec *r)
 {
@@ -44,6 +54,18 @@ static int authenticated(request_rec *r, linphone_account *a)
     return OK;
 }
 
+/* One line per refused credential, for the sysadmin and fail2ban
+ * (conf/fail2ban/linphone-provisioning.conf): the tag, the client, then
+ * the reason and the user name the client sent (escaped; never a secret).
+ * At info: a site turns them on with LogLevel linphone_provisioning:info. */
+static void rejected(request_rec *r, const char *tag, const char *why,
+                     const char *user)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%sclient %s: %s, user \"%s\"",
+                  tag, r->useragent_ip, why,
+                  user ? ap_escape_logitem(r->pool, user) : "");
+}
+
 /* 401 with a one-line body (and the challenges already in the headers). */
 static int refuse(request_rec *r, const char *message)
 {
@@ -52,18 +74,18 @@ static int refuse(request_rec *r, const char *message)
 
 static int unavailable(request_rec *r)
 {
-    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    apr_table_setn(r->err_headers_out, "Retry-After", LP_RETRY_AFTER);
     return lp_respond_phase_error(r, HTTP_SERVICE_UNAVAILABLE,
                                   "Service temporarily unavailable");
 }
 
 const char *lp_auth_space_domain(request_rec *r, int *status)
 {
-    int missing, failed;
-    const lp_space *space = lp_space_of(r, &missing, &failed);
+    const lp_space *space;
+    lp_space_status st = lp_space_of(r, &space);
 
-    *status = failed ? HTTP_SERVICE_UNAVAILABLE
-              : missing ? HTTP_NOT_FOUND
+    *status = st == LP_SPACE_FAILED ? HTTP_SERVICE_UNAVAILABLE
+              : st == LP_SPACE_MISSING ? HTTP_NOT_FOUND
               /* a row without a domain serves no account */
               : space && (!space->domain || !*space->domain) ? HTTP_FORBIDDEN
               : OK;
@@ -75,11 +97,18 @@ const char *lp_auth_space_domain(request_rec *r, int *status)
 static int refusal(request_rec *r, const linphone_account *a,
                    const char *space_domain)
 {
-    if (a->blocked)
+    const char *user = apr_pstrcat(r->pool, a->username, "@", a->domain,
+                                   NULL);
+
+    if (a->blocked) {
+        rejected(r, LPLOGNO(0416), "account blocked", user);
         return lp_respond_phase_error(r, HTTP_FORBIDDEN, "Account blocked");
-    if (space_domain && strcmp(a->domain, space_domain))
+    }
+    if (space_domain && strcmp(a->domain, space_domain)) {
+        rejected(r, LPLOGNO(0416), "account not in this host's space", user);
         return lp_respond_phase_error(r, HTTP_FORBIDDEN,
                                       "Account not in this space");
+    }
     return OK;
 }
 
@@ -95,11 +124,11 @@ static int challenge(request_rec *r, const char *realm, int stale)
                         + apr_time_from_sec(c->nonce_lifetime);
     unsigned i;
 
-    for (i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++) {
+    for (i = 0; i < LP_ALGORITHMS; i++) {
         unsigned char random[8];
         const char *nonce;
 
-        if (!(c->digest_algorithms & algorithms[i].bit))
+        if (!(c->digest_algorithms & lp_algorithms[i].bit))
             continue;
         if (apr_generate_random_bytes(random, sizeof random) != APR_SUCCESS)
             return unavailable(r);
@@ -109,7 +138,7 @@ static int challenge(request_rec *r, const char *realm, int stale)
         /* one header line per algorithm: liblinphone reads no folded list */
         apr_table_add(r->err_headers_out, "WWW-Authenticate",
                       lp_digest_challenge(r->pool, realm, nonce, opaque,
-                                          algorithms[i].name, stale));
+                                          lp_algorithms[i].name, stale));
     }
     return refuse(r, "Authentication required");
 }
@@ -120,18 +149,16 @@ static int challenge(request_rec *r, const char *realm, int stale)
  * without an algorithm has none (never MD5 by default). */
 static int password_usable(const linphone_password *pw)
 {
+    const lp_algorithm *alg;
     apr_size_t n, i;
 
     if (!*pw->password)
         return 0;
-    if (!strcmp(pw->algorithm, "CLRTXT"))
+    if (!strcmp(pw->algorithm, LP_ALG_CLEAR))
         return 1;
-    if (!strcmp(pw->algorithm, "MD5"))
-        n = 32;
-    else if (!strcmp(pw->algorithm, "SHA-256"))
-        n = 64;
-    else
+    if (!(alg = lp_algorithm_named(pw->algorithm)))
         return 0;
+    n = alg->hex_len;
     for (i = 0; i < n; i++)
         if (!apr_isxdigit(pw->password[i]))
             return 0;
@@ -142,12 +169,13 @@ static int password_usable(const linphone_password *pw)
  * request flood must not become a log flood. */
 static apr_uint32_t unusable_logged;
 
-/* 1 when the response matches one of the account's usable passwords. */
+/* 1 when the response matches one of the account's usable passwords, 0
+ * when it matches none, -1 when the account has no usable password. */
 static int response_matches(request_rec *r, const linphone_account *a,
                             const char *realm, const char *alg,
                             const lp_digest_credentials *cr)
 {
-    int i, match = 0;
+    int i, match = 0, usable = 0;
 
     for (i = 0; i < a->passwords->nelts; i++) {
         const linphone_password *pw = &APR_ARRAY_IDX(a->passwords, i,
@@ -163,7 +191,8 @@ static int response_matches(request_rec *r, const linphone_account *a,
                               "said once per process", a->id);
             continue;
         }
-        if (!strcmp(pw->algorithm, "CLRTXT"))
+        usable = 1;
+        if (!strcmp(pw->algorithm, LP_ALG_CLEAR))
             ha1 = lp_ha1(r->pool, alg, a->username, realm, pw->password);
         else if (!strcmp(pw->algorithm, alg)) {
             /* compared as the lowercase hex clients compute */
@@ -177,83 +206,161 @@ static int response_matches(request_rec *r, const linphone_account *a,
         expected = lp_digest_expected(r->pool, alg, ha1, cr, r->method);
         match |= expected && lp_secure_equal(expected, cr->response);
     }
-    return match;
+    return usable ? match : -1;
+}
+
+/* 1 when the credentials cannot be checked against the account: another
+ * algorithm, user, realm, opaque or URI than this challenge's, or a
+ * malformed qop, nc or cnonce (logged).  Else *alg and *nc are set. */
+static int credentials_refused(request_rec *r, const lp_server_conf *c,
+                               const lp_digest_credentials *cr,
+                               const char *user, const char *realm,
+                               const char **alg, apr_uint32_t *nc)
+{
+    const char *who = cr->username;
+    int i;
+
+    *alg = NULL;
+    /* RFC 7616: no algorithm parameter means MD5 */
+    for (i = 0; i < LP_ALGORITHMS; i++)
+        if ((c->digest_algorithms & lp_algorithms[i].bit)
+            && (cr->algorithm ? !strcasecmp(cr->algorithm,
+                                            lp_algorithms[i].name)
+                              : lp_algorithms[i].bit == LP_ALG_MD5))
+            *alg = lp_algorithms[i].name;
+    if (!*alg)
+        rejected(r, LPLOGNO(0413), "digest: algorithm not offered", who);
+    /* the username is the From user byte for byte, as the row will be */
+    else if (strcmp(cr->username, user))
+        rejected(r, LPLOGNO(0413), "digest: username is not the From user",
+                 who);
+    else if (strcmp(cr->realm, realm))
+        rejected(r, LPLOGNO(0407), "digest: realm mismatch", who);
+    else if (!cr->qop || strcasecmp(cr->qop, "auth")
+             || lp_digest_nc(cr->nc, nc) || !cr->cnonce)
+        rejected(r, LPLOGNO(0413), "digest: qop, nc or cnonce missing or "
+                 "invalid", who);
+    else if (!cr->opaque
+             || !lp_secure_equal(cr->opaque,
+                                 lp_digest_opaque(r->pool, c->secret, realm)))
+        rejected(r, LPLOGNO(0413), "digest: opaque mismatch", who);
+    else if (strcmp(cr->uri, r->unparsed_uri))
+        rejected(r, LPLOGNO(0408), "digest: uri mismatch", who);
+    else
+        return 0;
+    return 1;
+}
+
+/* A Digest Authorization being checked. */
+typedef struct {
+    request_rec *r;
+    const lp_server_conf *c;
+    lp_digest_credentials cr;
+    const char *user, *domain;        /* of the From header */
+    const char *realm, *alg;
+    apr_uint32_t nc;
+    apr_time_t issued;                /* of the nonce */
+} digest_check;
+
+/* OK for a nonce this server issued and still honours, else the
+ * challenge (stale, or forged). */
+static int check_nonce(digest_check *d)
+{
+    switch (lp_digest_nonce_check(d->c->secret, d->cr.nonce, apr_time_now(),
+                                  apr_time_from_sec(d->c->nonce_lifetime),
+                                  &d->issued)) {
+    case LP_NONCE_VALID:
+        return OK;
+    case LP_NONCE_STALE:
+        rejected(d->r, LPLOGNO(0409), "digest: stale nonce", d->cr.username);
+        return challenge(d->r, d->realm, 1);
+    default:
+        rejected(d->r, LPLOGNO(0414), "digest: nonce not signed with this "
+                 "server's LinphoneDigestSecret", d->cr.username);
+        return challenge(d->r, d->realm, 0);
+    }
+}
+
+/* OK with *a the From header's account when the response matches one of
+ * its passwords, else the challenge (or 503). */
+static int check_response(digest_check *d, linphone_account **a)
+{
+    request_rec *r = d->r;
+
+    switch (lp_store_account(r, d->user, d->domain, a)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        rejected(r, LPLOGNO(0406), "digest: unknown user",
+                 apr_pstrcat(r->pool, d->user, "@", d->domain, NULL));
+        return challenge(r, d->realm, 0);
+    default:
+        return unavailable(r);
+    }
+    switch (response_matches(r, *a, d->realm, d->alg, &d->cr)) {
+    case 1:
+        return OK;
+    case 0:
+        rejected(r, LPLOGNO(0411), "digest: bad response (wrong password)",
+                 d->cr.username);
+        return challenge(r, d->realm, 0);
+    default:
+        rejected(r, LPLOGNO(0412), "digest: the account has no usable "
+                 "password row", d->cr.username);
+        return challenge(r, d->realm, 0);
+    }
+}
+
+/* OK when the nonce count is above every count seen with the nonce. */
+static int check_count(digest_check *d)
+{
+    switch (lp_nonce_cache_advance(d->r, d->cr.nonce, d->nc, d->issued
+                                   + apr_time_from_sec(d->c->nonce_lifetime))) {
+    case LP_NC_ACCEPTED:
+        return OK;
+    case LP_NC_REPLAY:
+        rejected(d->r, LPLOGNO(0410), "digest: replayed nonce count",
+                 d->cr.username);
+        return challenge(d->r, d->realm, 0);
+    case LP_NC_UNKNOWN:
+        rejected(d->r, LPLOGNO(0409), "digest: stale nonce (its count entry "
+                 "expired or was evicted)", d->cr.username);
+        return challenge(d->r, d->realm, 1);
+    default:
+        return unavailable(d->r);
+    }
 }
 
 static int digest(request_rec *r, const char *space_domain)
 {
-    lp_server_conf *c = lp_server_conf_get(r->server);
     const char *from = apr_table_get(r->headers_in, "From");
     const char *authz = apr_table_get(r->headers_in, "Authorization");
-    const char *user, *domain, *realm, *alg = NULL;
     linphone_account *a = NULL;
-    lp_digest_credentials cr;
-    apr_time_t issued;
-    apr_uint32_t nc;
-    unsigned i;
+    digest_check d = { r, lp_server_conf_get(r->server) };
     int rc;
 
-    if (!from || lp_sip_address_parse(r->pool, from, &user, &domain)
-        || !domain)
+    if (!from || lp_sip_address_parse(r->pool, from, &d.user, &d.domain)
+        || !d.domain) {
+        rejected(r, LPLOGNO(0415), "digest: no From header, or not a SIP "
+                 "address", NULL);
         return refuse(r, "From header is required or invalid token");
-    if (!c->nonce_cache) {
+    }
+    if (!d.c->nonce_cache) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0404)
                       "digest needs a nonce cache: load "
                       "mod_socache_shmcb or set LinphoneDigestNonceCache");
         return unavailable(r);
     }
-    realm = lp_realm(r, domain);
-
+    d.realm = lp_realm(r, d.domain);
     if (!authz || strncasecmp(authz, "Digest ", 7)
-        || lp_digest_parse(r->pool, authz + 7, &cr))
-        return challenge(r, realm, 0);
-    for (i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++)
-        if ((c->digest_algorithms & algorithms[i].bit)
-            && !strcasecmp(cr.algorithm ? cr.algorithm : "MD5",
-                           algorithms[i].name))
-            alg = algorithms[i].name;
-    /* the username is the From user byte for byte, as the row will be */
-    if (!alg || strcmp(cr.username, user) || strcmp(cr.realm, realm)
-        || !cr.qop || strcasecmp(cr.qop, "auth")
-        || lp_digest_nc(cr.nc, &nc) || !cr.cnonce
-        || !cr.opaque
-        || !lp_secure_equal(cr.opaque, lp_digest_opaque(r->pool, c->secret,
-                                                          realm))
-        || strcmp(cr.uri, r->unparsed_uri))
-        return challenge(r, realm, 0);
-    switch (lp_digest_nonce_check(c->secret, cr.nonce, apr_time_now(),
-                                  apr_time_from_sec(c->nonce_lifetime),
-                                  &issued)) {
-    case LP_NONCE_VALID:
-        break;
-    case LP_NONCE_STALE:
-        return challenge(r, realm, 1);
-    default:
-        return challenge(r, realm, 0);
-    }
-    switch (lp_store_account(r, user, domain, &a)) {
-    case LP_STORE_OK:
-        break;
-    case LP_STORE_NOT_FOUND:
-        return challenge(r, realm, 0);
-    default:
-        return unavailable(r);
-    }
-    if (!response_matches(r, a, realm, alg, &cr))
-        return challenge(r, realm, 0);
-    switch (lp_nonce_cache_advance(r, cr.nonce, nc,
-                                   issued + apr_time_from_sec(
-                                       c->nonce_lifetime))) {
-    case LP_NC_ACCEPTED:
-        break;
-    case LP_NC_REPLAY:
-        return challenge(r, realm, 0);
-    case LP_NC_UNKNOWN:
-        return challenge(r, realm, 1);
-    default:
-        return unavailable(r);
-    }
-    if ((rc = refusal(r, a, space_domain)) != OK)
+        || lp_digest_parse(r->pool, authz + 7, &d.cr))
+        return challenge(r, d.realm, 0);
+    if (credentials_refused(r, d.c, &d.cr, d.user, d.realm, &d.alg, &d.nc))
+        return challenge(r, d.realm, 0);
+    if ((rc = check_nonce(&d)) != OK
+        || (rc = check_response(&d, &a)) != OK
+        || (rc = check_count(&d)) != OK
+        || (rc = refusal(r, a, space_domain)) != OK)
         return rc;
     return authenticated(r, a);
 }
@@ -277,7 +384,7 @@ int lp_auth_check_user_id(request_rec *r)
     if (lp_api_key_enabled(r)) {
         key = apr_table_get(r->headers_in, API_KEY);
         if (!key) {
-            ap_cookie_read(r, API_KEY, &key, 0);
+            (void)ap_cookie_read(r, API_KEY, &key, 0);   /* key NULL: none */
             from_cookie = key != NULL;
         }
     }
@@ -285,11 +392,15 @@ int lp_auth_check_user_id(request_rec *r)
         /* a browser sends the cookie with any site's request: alone it
          * never authorises a state change, whatever RequireHeader says */
         if (from_cookie && lp_query_has(r->pool, r->args, "reset_password")
-            && !apr_table_get(r->headers_in, PROVISIONING_HEADER))
+            && !apr_table_get(r->headers_in, PROVISIONING_HEADER)) {
+            rejected(r, LPLOGNO(0417), "API key cookie without the "
+                     "x-linphone-provisioning header for reset_password",
+                     NULL);
             return lp_respond_phase_error(r, HTTP_FORBIDDEN,
                                           "reset_password with a cookie "
                                           "needs the x-linphone-provisioning "
                                           "header");
+        }
         switch (lp_store_api_key(r, key, space_domain, &a)) {
         case LP_STORE_OK:
             return authenticated(r, a);

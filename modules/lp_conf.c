@@ -4,12 +4,8 @@
  * (the more specific section wins); LP_UNSET means "inherit".
  */
 #include "lp_conf.h"
-#include "lp_doc.h"
 #include "lp_crypto.h"
-#include "lp_additions.h"
-#include "lp_space.h"
-#include "lp_location.h"
-#include "lp_auth.h"
+#include "lp_doc.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -18,7 +14,6 @@
 
 #define DEFAULT_AUTH_TOKEN_EXPIRY 5
 #define DEFAULT_DB_TIMEOUT 3
-#define DEFAULT_ALGORITHM "SHA-256"
 #define DEFAULT_NONCE_LIFETIME 300
 #define DEFAULT_SPACES_CACHE 10
 
@@ -84,7 +79,7 @@ void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
     PICK(require_header);
     PICK(overwrite_all);
     PICK(api_key);
-    c->additions = lp_additions_merge(p, base->additions, add->additions);
+    /* additions: merged by lp_additions_merge (see the module's glue) */
     return c;
 }
 
@@ -94,58 +89,15 @@ lp_server_conf *lp_server_conf_get(server_rec *s)
                                 &linphone_provisioning_module);
 }
 
-static lp_dir_conf *dir_conf(request_rec *r)
+lp_dir_conf *lp_dir_conf_get(request_rec *r)
 {
     return ap_get_module_config(r->per_dir_config,
                                 &linphone_provisioning_module);
 }
 
-int lp_require_header(request_rec *r)
-{
-    int missing, failed;
-    const lp_space *space = lp_space_of(r, &missing, &failed);
-
-    if (space)
-        return space->require_header;
-    return dir_conf(r)->require_header != 0;        /* default On */
-}
-
-int lp_overwrite_all(request_rec *r)
-{
-    int missing, failed;
-    const lp_space *space = lp_space_of(r, &missing, &failed);
-
-    return dir_conf(r)->overwrite_all == 1          /* default Off */
-           || (space && space->overwrite_all);
-}
-
 int lp_api_key_enabled(request_rec *r)
 {
-    return dir_conf(r)->api_key != 0;               /* default On */
-}
-
-lp_request *lp_request_of(request_rec *r)
-{
-    lp_request *q = ap_get_module_config(r->request_config,
-                                         &linphone_provisioning_module);
-
-    if (!q) {
-        q = apr_pcalloc(r->pool, sizeof *q);
-        ap_set_module_config(r->request_config,
-                             &linphone_provisioning_module, q);
-    }
-    return q;
-}
-
-const char *lp_realm(request_rec *r, const char *domain)
-{
-    lp_server_conf *c = lp_server_conf_get(r->server);
-    int missing, failed;
-    const lp_space *space = lp_space_of(r, &missing, &failed);
-
-    if (space && space->realm && *space->realm)
-        return space->realm;
-    return c->realm ? c->realm : domain;
+    return lp_dir_conf_get(r)->api_key != 0;        /* default On */
 }
 
 static lp_server_conf *cmd_conf(cmd_parms *cmd)
@@ -225,11 +177,12 @@ const char *lp_set_string(cmd_parms *cmd, void *dc, const char *arg)
 
 const char *lp_set_algorithm(cmd_parms *cmd, void *dc, const char *arg)
 {
-    if (!lp_digest_known(arg))
+    const lp_algorithm *alg = lp_algorithm_named(arg);
+
+    if (!alg)
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
                            "' is not MD5 or SHA-256", NULL);
-    cmd_conf(cmd)->password_algorithm = strcmp(arg, "MD5") ? "SHA-256"
-                                                            : "MD5";
+    cmd_conf(cmd)->password_algorithm = alg->name;
     return NULL;
 }
 
@@ -288,33 +241,15 @@ const char *lp_set_digest_algorithms(cmd_parms *cmd, void *dc,
 {
     lp_server_conf *c = cmd_conf(cmd);
 
+    const lp_algorithm *alg = lp_algorithm_named(arg);
+
     /* ITERATE: called once per word */
-    if (!strcmp(arg, "MD5") || !strcmp(arg, "SHA-256")) {
-        c->digest_algorithms |= !strcmp(arg, "MD5") ? LP_ALG_MD5
-                                                    : LP_ALG_SHA256;
+    if (alg) {
+        c->digest_algorithms |= alg->bit;
         return NULL;
     }
     return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
                        "' is not MD5 or SHA-256", NULL);
-}
-
-const char *lp_set_nonce_cache(cmd_parms *cmd, void *dc, const char *arg)
-{
-    lp_server_conf *c = cmd_conf(cmd);
-    const char *sep = ap_strchr_c(arg, ':');
-    const char *name = sep ? apr_pstrmemdup(cmd->pool, arg,
-                                            (apr_size_t)(sep - arg)) : arg;
-
-    c->nonce_cache = apr_pcalloc(cmd->pool, sizeof *c->nonce_cache);
-    c->nonce_cache->spec = arg;
-    c->nonce_cache->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP,
-                                                  name,
-                                                  AP_SOCACHE_PROVIDER_VERSION);
-    if (!c->nonce_cache->provider)
-        return apr_psprintf(cmd->pool, "%s: unknown socache provider '%s' "
-                            "(is mod_socache_%s loaded?)", cmd->cmd->name,
-                            name, name);
-    return NULL;
 }
 
 const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
@@ -340,7 +275,7 @@ const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
     if (apr_file_read_full(f, bytes, len, &len) != APR_SUCCESS)
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": cannot read ", path,
                            NULL);
-    apr_file_close(f);
+    (void)apr_file_close(f);           /* read only: nothing to lose */
     secret = apr_palloc(cmd->pool, sizeof *secret);
     secret->bytes = bytes;
     secret->len = len;
@@ -350,8 +285,6 @@ const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
 
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    server_rec *main_server = s;
-
     /* merged records exist now: give unset values their defaults once, so
      * request code reads plain values */
     for (; s; s = s->next) {
@@ -366,7 +299,7 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         if (c->vcard_none == LP_UNSET)
             c->vcard_none = 0;
         if (!c->password_algorithm)
-            c->password_algorithm = DEFAULT_ALGORITHM;
+            c->password_algorithm = LP_ALG_DEFAULT;
         if (!c->domain)
             c->domain = s->server_hostname;
         if (!c->digest_algorithms)
@@ -380,26 +313,13 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         /* a reset would store an HA1 that digest never challenges for:
          * the account could not authenticate again */
         if (!(c->digest_algorithms
-              & (strcmp(c->password_algorithm, "MD5") ? LP_ALG_SHA256
-                                                      : LP_ALG_MD5))) {
+              & lp_algorithm_named(c->password_algorithm)->bit)) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, LPLOGNO(0004)
                          "LinphoneProvisioningPasswordAlgorithm %s is not "
                          "among LinphoneDigestAlgorithms: add it there, or "
                          "choose one of them", c->password_algorithm);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-    }
-    /* the default nonce cache needs mod_socache_shmcb; without it every
-     * digest request would fail with 503 */
-    if (!lp_server_conf_get(main_server)->nonce_cache
-        && !ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb",
-                               AP_SOCACHE_PROVIDER_VERSION)
-        && lp_auth_type_used(ptemp, main_server, LP_AUTH_TYPE)) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, main_server, LPLOGNO(0005)
-                     "AuthType Linphone needs a nonce cache: load "
-                     "mod_socache_shmcb (a2enmod socache_shmcb), or set "
-                     "LinphoneDigestNonceCache to a loaded socache provider");
-        return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
 }

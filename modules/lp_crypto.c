@@ -9,15 +9,40 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+const lp_algorithm lp_algorithms[LP_ALGORITHMS] = {
+    { LP_ALG_SHA256, LP_ALG_NAME_SHA256, 64 },
+    { LP_ALG_MD5, LP_ALG_NAME_MD5, 32 },
+};
+
+const lp_algorithm *lp_algorithm_named(const char *name)
+{
+    int i;
+
+    for (i = 0; name && i < LP_ALGORITHMS; i++)
+        if (!strcmp(name, lp_algorithms[i].name))
+            return &lp_algorithms[i];
+    return NULL;
+}
+
 static const EVP_MD *digest_md(const char *algorithm)
 {
-    if (!algorithm)
+    const lp_algorithm *alg = lp_algorithm_named(algorithm);
+
+    if (!alg)
         return NULL;
-    if (strcmp(algorithm, "MD5") == 0)
-        return EVP_md5();
-    if (strcmp(algorithm, "SHA-256") == 0)
-        return EVP_sha256();
-    return NULL;
+    return alg->bit == LP_ALG_MD5 ? EVP_md5() : EVP_sha256();
+}
+
+void lp_hex(char *out, const unsigned char *in, apr_size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 0xF];
+    }
+    out[2 * n] = '\0';
 }
 
 int lp_digest_known(const char *algorithm)
@@ -28,20 +53,15 @@ int lp_digest_known(const char *algorithm)
 const char *lp_digest_hex(apr_pool_t *p, const char *algorithm,
                           const void *data, apr_size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     const EVP_MD *md = digest_md(algorithm);
     unsigned char raw[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
+    unsigned int n = 0;
     char *out;
 
     if (!md || !EVP_Digest(data, len, raw, &n, md, NULL))
         return NULL;
     out = apr_palloc(p, n * 2 + 1);
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hex[raw[i] >> 4];
-        out[2 * i + 1] = hex[raw[i] & 0xF];
-    }
-    out[2 * n] = '\0';
+    lp_hex(out, raw, n);
     return out;
 }
 

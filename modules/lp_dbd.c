@@ -350,7 +350,7 @@ static int failed(lp_tx *t, const char *what, int rv)
 {
     if (lost(t, rv)) {
         t->conflict = 1;
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->r, LPLOGNO(0122)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->r, LPLOGNO(0125)
                       "statement %s lost to a concurrent transaction (%s)",
                       what, driver_error(t->r, t->dbd, rv));
         return LP_DBD_FAILED;

@@ -3,12 +3,23 @@
  */
 #include "lp_digest.h"
 #include "lp_crypto.h"
+#include "lp_text.h"
 
 #include "apr_strings.h"
 #include "apr_lib.h"
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <string.h>
+
+/* The nonce's hex characters (LP_NONCE_LEN): the issue time in seconds,
+ * random bytes, then the HMAC of the signed part (time and random). */
+#define NONCE_TIME 16
+#define NONCE_RANDOM 16
+#define NONCE_SIGNED (NONCE_TIME + NONCE_RANDOM)
+#define NONCE_MAC (LP_NONCE_LEN - NONCE_SIGNED)
+/* seconds a nonce may seem issued in the future: cluster nodes' clocks
+ * differ a little */
+#define CLOCK_SKEW 5
 
 static int tchar(char c)
 {
@@ -98,18 +109,6 @@ int lp_digest_parse(apr_pool_t *p, const char *s, lp_digest_credentials *out)
     return 0;
 }
 
-static void hex(char *out, const unsigned char *in, apr_size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    apr_size_t i;
-
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 0xF];
-    }
-    out[2 * n] = '\0';
-}
-
 /* hex(HMAC-SHA256(secret, data)), first `chars` characters. */
 static void mac(char *out, apr_size_t chars, const lp_secret *secret,
                 const char *data)
@@ -120,7 +119,7 @@ static void mac(char *out, apr_size_t chars, const lp_secret *secret,
 
     HMAC(EVP_sha256(), secret->bytes, (int)secret->len,
          (const unsigned char *)data, strlen(data), raw, &n);
-    hex(full, raw, n);
+    lp_hex(full, raw, n);
     memcpy(out, full, chars);
     out[chars] = '\0';
 }
@@ -130,10 +129,11 @@ const char *lp_digest_nonce(apr_pool_t *p, const lp_secret *secret,
 {
     char *nonce = apr_palloc(p, LP_NONCE_LEN + 1);
 
-    apr_snprintf(nonce, 17, "%016" APR_UINT64_T_HEX_FMT,
+    apr_snprintf(nonce, NONCE_TIME + 1, "%016" APR_UINT64_T_HEX_FMT,
                  (apr_uint64_t)apr_time_sec(now));
-    hex(nonce + 16, random, 8);
-    mac(nonce + 32, 32, secret, apr_pstrmemdup(p, nonce, 32));
+    lp_hex(nonce + NONCE_TIME, random, NONCE_RANDOM / 2);
+    mac(nonce + NONCE_SIGNED, NONCE_MAC, secret,
+        apr_pstrmemdup(p, nonce, NONCE_SIGNED));
     return nonce;
 }
 
@@ -142,7 +142,7 @@ lp_nonce_state lp_digest_nonce_check(const lp_secret *secret,
                                      apr_interval_time_t lifetime,
                                      apr_time_t *issued)
 {
-    char head[33], expect[33];
+    char head[NONCE_SIGNED + 1], expect[NONCE_MAC + 1];
     apr_uint64_t t = 0;
     int i;
 
@@ -151,16 +151,17 @@ lp_nonce_state lp_digest_nonce_check(const lp_secret *secret,
     for (i = 0; i < LP_NONCE_LEN; i++)
         if (!apr_isxdigit(nonce[i]) || apr_isupper(nonce[i]))
             return LP_NONCE_FORGED;
-    memcpy(head, nonce, 32);
-    head[32] = '\0';
-    mac(expect, 32, secret, head);
-    if (!lp_secure_equal(expect, nonce + 32))
+    memcpy(head, nonce, NONCE_SIGNED);
+    head[NONCE_SIGNED] = '\0';
+    mac(expect, NONCE_MAC, secret, head);
+    if (!lp_secure_equal(expect, nonce + NONCE_SIGNED))
         return LP_NONCE_FORGED;
-    for (i = 0; i < 16; i++)
+    for (i = 0; i < NONCE_TIME; i++)
         t = (t << 4) | (apr_uint64_t)(apr_isdigit(nonce[i]) ? nonce[i] - '0'
                                       : nonce[i] - 'a' + 10);
     *issued = apr_time_from_sec((apr_time_t)t);
-    if (*issued > now + apr_time_from_sec(5) || now - *issued > lifetime)
+    if (*issued > now + apr_time_from_sec(CLOCK_SKEW)
+        || now - *issued > lifetime)
         return LP_NONCE_STALE;
     return LP_NONCE_VALID;
 }
@@ -168,25 +169,9 @@ lp_nonce_state lp_digest_nonce_check(const lp_secret *secret,
 const char *lp_digest_opaque(apr_pool_t *p, const lp_secret *secret,
                              const char *realm)
 {
-    char *out = apr_palloc(p, 33);
+    char *out = apr_palloc(p, NONCE_MAC + 1);
 
-    mac(out, 32, secret, apr_pstrcat(p, "opaque:", realm, NULL));
-    return out;
-}
-
-/* A quoted-string with `"` and `\` escaped. */
-static const char *quoted(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, 2 * strlen(s) + 3), *w = out;
-
-    *w++ = '"';
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '"';
-    *w = '\0';
+    mac(out, NONCE_MAC, secret, apr_pstrcat(p, "opaque:", realm, NULL));
     return out;
 }
 
@@ -194,7 +179,7 @@ const char *lp_digest_challenge(apr_pool_t *p, const char *realm,
                                 const char *nonce, const char *opaque,
                                 const char *algorithm, int stale)
 {
-    return apr_pstrcat(p, "Digest realm=", quoted(p, realm),
+    return apr_pstrcat(p, "Digest realm=", lp_sip_quote(p, realm),
                        ", qop=\"auth\", algorithm=", algorithm,
                        ", nonce=\"", nonce, "\", opaque=\"", opaque, "\"",
                        stale ? ", stale=true" : "", NULL);

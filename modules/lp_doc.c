@@ -79,6 +79,11 @@ xmlNodePtr lp_doc_section(xmlDocPtr doc, const char *name)
     return section;
 }
 
+const char *lp_doc_auth_section(apr_pool_t *p, int i)
+{
+    return apr_psprintf(p, "auth_info_%d", i);
+}
+
 xmlNodePtr lp_doc_set(xmlNodePtr section, const char *name, const char *value,
                       int overwrite)
 {

@@ -4,7 +4,8 @@
 #include "lp_document.h"
 #include "lp_assemble.h"
 #include "lp_additions.h"
-#include "lp_space.h"
+#include "lp_conf.h"
+#include "lp_request.h"
 #include "lp_respond.h"
 
 #include "http_log.h"
@@ -68,12 +69,14 @@ void lp_document_prerender(apr_pool_t *pconf, server_rec *s)
 /* The handlers answered 404/503 already when the space is missing. */
 static const lp_space *space_of(request_rec *r)
 {
-    int missing, failed;
+    const lp_space *space;
 
-    return lp_space_of(r, &missing, &failed);
+    lp_space_of(r, &space);
+    return space;
 }
 
-/* Steps 8 and 9 of SPEC §3 on an assembled document, then its bytes. */
+/* The additions and overwrite-all on an assembled document (the last
+ * steps of docs/document.md), then its bytes. */
 static int finish_and_send(request_rec *r, xmlDocPtr doc,
                            const linphone_account *account)
 {

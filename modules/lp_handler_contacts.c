@@ -8,19 +8,13 @@
  */
 #include "lp_handlers.h"
 #include "lp_auth.h"
-#include "lp_conf.h"
 #include "lp_crypto.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_respond.h"
-#include "lp_store.h"
-#include "lp_text.h"
 #include "lp_vcard.h"
 
-#include "http_log.h"
-#include "http_protocol.h"
 #include "apr_strings.h"
-
-APLOG_USE_MODULE(linphone_provisioning);
 
 #define VCARD_TYPE "text/vcard; charset=utf-8"
 /* hex digits of the body's SHA-256 kept in the ETag */
@@ -109,7 +103,7 @@ int lp_handler_contacts(request_rec *r)
     /* clients fetch the list at every start: unchanged, it is a 304 */
     etag = apr_pstrcat(r->pool, "\"",
                        apr_pstrndup(r->pool,
-                                    lp_digest_hex(r->pool, "SHA-256",
+                                    lp_digest_hex(r->pool, LP_ALG_NAME_SHA256,
                                                   body.iov_base,
                                                   body.iov_len), ETAG_HEX),
                        "\"", NULL);

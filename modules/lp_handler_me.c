@@ -1,18 +1,15 @@
 /*
  * lp_handler_me — {location}/me: the authenticated account's document,
- * every time (SPEC §2).  Authentication itself happened in Apache's auth
+ * every time.  Authentication itself happened in Apache's auth
  * phase: AuthType Linphone (lp_auth.c) or any other module's r->user.
  */
 #include "lp_handlers.h"
 #include "lp_auth.h"
-#include "lp_conf.h"
 #include "lp_document.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
+#include "lp_request.h"
 #include "lp_respond.h"
-#include "lp_text.h"
-
-#include "http_log.h"
-#include "http_protocol.h"
 
 int lp_handler_me(request_rec *r, const char *location)
 {

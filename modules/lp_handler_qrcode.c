@@ -1,15 +1,15 @@
 /*
- * lp_handler_qrcode — `{provisioning location}/qrcode/{token}` (SPEC §2):
+ * lp_handler_qrcode — `{provisioning location}/qrcode/{token}`
+ * (docs/document.md, QR codes):
  * the PNG QR code of the token's provisioning URL, for an admin to show.
  * It reads the token and changes nothing.
  */
 #include "lp_handlers.h"
 #include "lp_conf.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_qrcode.h"
 #include "lp_respond.h"
-#include "lp_store.h"
-#include "lp_text.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -24,8 +24,8 @@ int lp_serve_qrcode(request_rec *r, const char *location, const char *token)
     const char *url;
     struct iovec body;
     apr_status_t rv;
-    lp_store_status st = lp_store_check_token(r, token, apr_time_from_sec(
-                             (apr_interval_time_t)60 * sc->token_expiry),
+    lp_store_status st = lp_store_check_token(r, token,
+                             LP_MINUTES(sc->token_expiry),
                              lp_claim_domain(r));
 
     if (st != LP_STORE_OK)

@@ -1,16 +1,15 @@
 /*
  * lp_handler_wizard — handler `linphone-wizard`: `{location}/{token}` is a
  * page whose one big link, `linphone-config:{provisioning URL}/{token}`,
- * opens the Linphone app on its provisioning URL (SPEC §2).  The token is
- * not looked up: the page holds nothing the URL does not already hold, and
+ * opens the Linphone app on its provisioning URL (docs/document.md).  The
+ * token is not looked up: the page holds nothing the URL does not already hold, and
  * the app gets the verdict when it follows the link.
  */
 #include "lp_handlers.h"
+#include "lp_handler_common.h"
 #include "lp_location.h"
 #include "lp_respond.h"
-#include "lp_text.h"
 
-#include "http_protocol.h"
 #include "apr_strings.h"
 
 #define DOWNLOAD_URL "https://www.linphone.org/en/download/"

@@ -1,12 +1,13 @@
 /*
  * lp_location — our handlers' locations and the URLs built from them.
  *
- * httpd does not tell a handler which <Location> mapped it, and the SPEC's
+ * httpd does not tell a handler which <Location> mapped it, and our
  * URLs are relative to it (/sip/provisioning/{token}).  So at startup we read
  * the core's <Location> sections of every server, evaluate their SetHandler
  * (a constant string in practice) and keep the paths naming our handlers.
  */
 #include "lp_location.h"
+#include "lp_conf.h"
 #include "lp_text.h"
 
 #include "http_core.h"

@@ -2,6 +2,7 @@
  * lp_nonce_cache — nonce counts in an Apache socache (see the header).
  */
 #include "lp_nonce_cache.h"
+#include "lp_conf.h"
 #include "lp_digest.h"
 
 #include "http_log.h"
@@ -14,6 +15,25 @@ APLOG_USE_MODULE(linphone_provisioning);
 #define MUTEX_TYPE "linphone-nonce"
 #define DEFAULT_SPEC "shmcb"
 #define SECRET_BYTES 32
+
+const char *lp_set_nonce_cache(cmd_parms *cmd, void *dc, const char *arg)
+{
+    lp_server_conf *c = lp_server_conf_get(cmd->server);
+    const char *sep = ap_strchr_c(arg, ':');
+    const char *name = sep ? apr_pstrmemdup(cmd->pool, arg,
+                                            (apr_size_t)(sep - arg)) : arg;
+
+    c->nonce_cache = apr_pcalloc(cmd->pool, sizeof *c->nonce_cache);
+    c->nonce_cache->spec = arg;
+    c->nonce_cache->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP,
+                                                  name,
+                                                  AP_SOCACHE_PROVIDER_VERSION);
+    if (!c->nonce_cache->provider)
+        return apr_psprintf(cmd->pool, "%s: unknown socache provider '%s' "
+                            "(is mod_socache_%s loaded?)", cmd->cmd->name,
+                            name, name);
+    return NULL;
+}
 
 int lp_nonce_cache_pre_config(apr_pool_t *pconf)
 {
@@ -113,10 +133,18 @@ void lp_nonce_cache_child_init(apr_pool_t *p, server_rec *s)
     for (; s; s = s->next) {
         lp_nonce_cache *c = lp_server_conf_get(s)->nonce_cache;
 
-        if (c && c->mutex)
-            apr_global_mutex_child_init(&c->mutex,
-                                        apr_global_mutex_lockfile(c->mutex),
-                                        p);
+        apr_status_t rv;
+
+        if (!c || !c->mutex)
+            continue;
+        rv = apr_global_mutex_child_init(&c->mutex,
+                                         apr_global_mutex_lockfile(c->mutex),
+                                         p);
+        /* then every digest request of this child answers 503 (LP0403) */
+        if (rv != APR_SUCCESS)
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, LPLOGNO(0418)
+                         "LinphoneDigestNonceCache %s: this process cannot "
+                         "attach to the cache's lock", c->spec);
     }
 }
 

@@ -102,7 +102,7 @@ const char *lp_rc_load(apr_pool_t *p, const char *path, xmlDocPtr doc)
     len = (apr_size_t)fi.size;
     text = apr_palloc(p, len + 1);
     rv = apr_file_read_full(f, text, len, &len);
-    apr_file_close(f);
+    (void)apr_file_close(f);           /* read only: nothing to lose */
     if (rv != APR_SUCCESS && rv != APR_EOF)
         return apr_psprintf(p, "%s: %s", path,
                             apr_strerror(rv, ebuf, sizeof ebuf));

@@ -12,7 +12,6 @@
 
 APLOG_USE_MODULE(linphone_provisioning);
 
-#define RETRY_AFTER_SECONDS "5"
 #define NOSNIFF "X-Content-Type-Options"
 
 int lp_respond_error(request_rec *r, int status, const char *message)
@@ -41,7 +40,7 @@ int lp_respond_error(request_rec *r, int status, const char *message)
 
 int lp_respond_unavailable(request_rec *r)
 {
-    apr_table_setn(r->headers_out, "Retry-After", RETRY_AFTER_SECONDS);
+    apr_table_setn(r->headers_out, "Retry-After", LP_RETRY_AFTER);
     return lp_respond_error(r, HTTP_SERVICE_UNAVAILABLE,
                             "Service temporarily unavailable");
 }

@@ -53,12 +53,11 @@ lp_rule_verdict lp_rules_api_key(const char *ip, const char *last_used_at,
                                  apr_time_t now)
 {
     if (!unset(ip) && (!client_ip || strcmp(ip, client_ip)))
-        return LP_RULE_UNKNOWN;
+        return LP_RULE_ELSEWHERE;
     if (!unset(minutes) && !unset(last_used_at)
-        && lp_rules_expired(last_used_at,
-                            apr_time_from_sec((apr_interval_time_t)60
-                                              * apr_atoi64(minutes)), now))
-        return LP_RULE_UNKNOWN;
+        && lp_rules_expired(last_used_at, LP_MINUTES(apr_atoi64(minutes)),
+                            now))
+        return LP_RULE_STALE;
     return LP_RULE_OK;
 }
 

@@ -22,8 +22,6 @@
 
 APLOG_USE_MODULE(linphone_provisioning);
 
-enum { SPACE_FOUND = 1, SPACE_MISSING, SPACE_FAILED };
-
 typedef struct {
     apr_pool_t *pool;
     apr_time_t fetched;
@@ -38,11 +36,20 @@ static apr_thread_mutex_t *cache_lock;
 
 void lp_space_child_init(apr_pool_t *p, server_rec *s)
 {
-    apr_pool_create(&cache_pool, p);
-    cache = apr_hash_make(cache_pool);
 #if APR_HAS_THREADS
-    apr_thread_mutex_create(&cache_lock, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_status_t rv = apr_thread_mutex_create(&cache_lock,
+                                              APR_THREAD_MUTEX_DEFAULT, p);
+
+    if (rv != APR_SUCCESS) {
+        /* without its lock the cache is not used: every request asks */
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, LPLOGNO(0602)
+                     "cannot create the spaces cache lock: spaces rows are "
+                     "not cached in this process");
+        return;
+    }
 #endif
+    apr_pool_create(&cache_pool, p);    /* aborts the child on failure */
+    cache = apr_hash_make(cache_pool);
 }
 
 static void lock(void)
@@ -75,16 +82,22 @@ static void copy(apr_pool_t *p, lp_space *to, const lp_space *from)
 #undef DUP
 }
 
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
 /* A row of LP_SQL_SPACE_FIND as a space (strings in `p`). */
 static void from_row(request_rec *r, apr_pool_t *p, const char **v,
                      lp_space *s)
 {
+    const char *max = v[LP_COL_SPACE_MAX_ACCOUNT];
     int i;
 
-    s->host = v[0];
-    s->domain = v[1];
-    s->realm = v[2] && *v[2] ? v[2] : NULL;
-    s->custom = v[3] && *v[3] ? v[3] : NULL;
+    s->host = v[LP_COL_SPACE_HOST];
+    s->domain = v[LP_COL_SPACE_DOMAIN];
+    s->realm = nonempty(v[LP_COL_SPACE_REALM]);
+    s->custom = nonempty(v[LP_COL_SPACE_ENTRIES]);
     if (s->custom) {
         xmlDocPtr check = lp_doc_new();
         const char *err;
@@ -98,44 +111,39 @@ static void from_row(request_rec *r, apr_pool_t *p, const char **v,
             s->custom = NULL;
         }
     }
-    s->overwrite_all = lp_bool_parse(v[4]) == 1;
-    s->require_header = lp_bool_parse(v[5]) != 0;      /* default: required */
+    s->overwrite_all = lp_bool_parse(v[LP_COL_SPACE_OVERWRITE_ALL]) == 1;
+    /* default: required */
+    s->require_header = lp_bool_parse(v[LP_COL_SPACE_REQUIRE_HEADER]) != 0;
     for (i = 0; i < LP_UI_FLAGS - 1; i++)
-        s->ui[i] = lp_bool_parse(v[6 + i]) == 1 ? "1" : "0";
-    s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", v[6 + LP_UI_FLAGS - 1]
-                                          ? atoi(v[6 + LP_UI_FLAGS - 1]) : 0);
+        s->ui[i] = lp_bool_parse(v[LP_COL_SPACE_UI + i]) == 1 ? "1" : "0";
+    s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", max ? atoi(max) : 0);
 }
 
-static int fetch(request_rec *r, lp_space *out)
+/* 1 when the cache holds a fresh row for key: copied into out. */
+static int cached(request_rec *r, const char *key, apr_interval_time_t ttl,
+                  apr_time_t now, lp_space *out)
 {
-    lp_server_conf *c = lp_server_conf_get(r->server);
-    const char *key = apr_psprintf(r->pool, "%pp %s", (void *)r->server,
-                                   r->hostname ? r->hostname : "");
-    apr_time_t now = apr_time_now();
     cache_entry *e;
-    const char **row;
+    int found = 0;
 
+    if (!cache)
+        return 0;
     lock();
     e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
-    if (e && now - e->fetched < apr_time_from_sec(c->spaces_cache)) {
+    if (e && now - e->fetched < ttl) {
         copy(r->pool, out, &e->space);
-        unlock();
-        return SPACE_FOUND;
+        found = 1;
     }
     unlock();
+    return found;
+}
 
-    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
-    case LP_STORE_OK:
-        break;
-    case LP_STORE_NOT_FOUND:
-        return SPACE_MISSING;
-    default:
-        return SPACE_FAILED;
-    }
-    from_row(r, r->pool, row, out);
-    if (c->spaces_cache <= 0)
-        return SPACE_FOUND;
+static void remember(const char *key, apr_time_t now, const lp_space *space)
+{
+    cache_entry *e;
 
+    if (!cache)
+        return;
     lock();
     e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
     if (!e) {
@@ -147,27 +155,31 @@ static int fetch(request_rec *r, lp_space *out)
                      e);
     }
     apr_pool_clear(e->pool);            /* a refresh drops the old strings */
-    copy(e->pool, &e->space, out);
+    copy(e->pool, &e->space, space);
     e->fetched = now;
     unlock();
-    return SPACE_FOUND;
 }
 
-const lp_space *lp_space_of(request_rec *r, int *missing, int *failed)
+lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
 {
-    lp_request *q = lp_request_of(r);
+    lp_server_conf *c = lp_server_conf_get(r->server);
+    const char *key = apr_psprintf(r->pool, "%pp %s", (void *)r->server,
+                                   r->hostname ? r->hostname : "");
+    apr_time_t now = apr_time_now();
+    const char **row;
 
-    if (!lp_server_conf_get(r->server)->spaces) {
-        *missing = *failed = 0;
-        return NULL;
+    if (cached(r, key, apr_time_from_sec(c->spaces_cache), now, out))
+        return LP_SPACE_FOUND;
+    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
+    case LP_STORE_OK:
+        break;
+    case LP_STORE_NOT_FOUND:
+        return LP_SPACE_MISSING;
+    default:
+        return LP_SPACE_FAILED;
     }
-    if (!q->space_state) {
-        lp_space *s = apr_pcalloc(r->pool, sizeof *s);
-
-        q->space_state = fetch(r, s);
-        q->space = q->space_state == SPACE_FOUND ? s : NULL;
-    }
-    *missing = q->space_state == SPACE_MISSING;
-    *failed = q->space_state == SPACE_FAILED;
-    return q->space;
+    from_row(r, r->pool, row, out);
+    if (c->spaces_cache > 0)
+        remember(key, now, out);
+    return LP_SPACE_FOUND;
 }

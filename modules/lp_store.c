@@ -399,13 +399,36 @@ static int api_key_op(lp_tx *t, request_rec *r, void *baton)
     int st = secret_row(t, LP_SQL_API_KEY_FIND, b->key, LP_COL_API_KEY_KEY,
                         NULL, 0, &v);
 
+    /* refusals are logged as lp_auth.c's are (the key never is) */
+    if (st == LP_STORE_NOT_FOUND)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0122)
+                      "client %s: api key: unknown key, user \"\"",
+                      r->useragent_ip);
     if (st != LP_STORE_OK)
         return st;
-    if (lp_rules_api_key(v[LP_COL_API_KEY_IP], v[LP_COL_API_KEY_LAST_USED_AT],
-                         v[LP_COL_API_KEY_MINUTES], r->useragent_ip,
-                         apr_time_now()) != LP_RULE_OK)
-        return LP_STORE_NOT_FOUND;
     b->account = account_from(r->pool, v, LP_COL_API_KEY_ACCOUNT);
+    switch (lp_rules_api_key(v[LP_COL_API_KEY_IP],
+                             v[LP_COL_API_KEY_LAST_USED_AT],
+                             v[LP_COL_API_KEY_MINUTES], r->useragent_ip,
+                             apr_time_now())) {
+    case LP_RULE_OK:
+        break;
+    case LP_RULE_ELSEWHERE:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0123)
+                      "client %s: api key: wrong IP (bound to %s), user "
+                      "\"%s@%s\"", r->useragent_ip,
+                      ap_escape_logitem(r->pool, v[LP_COL_API_KEY_IP]),
+                      ap_escape_logitem(r->pool, b->account->username),
+                      ap_escape_logitem(r->pool, b->account->domain));
+        return LP_STORE_NOT_FOUND;
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0124)
+                      "client %s: api key: expired key, user \"%s@%s\"",
+                      r->useragent_ip,
+                      ap_escape_logitem(r->pool, b->account->username),
+                      ap_escape_logitem(r->pool, b->account->domain));
+        return LP_STORE_NOT_FOUND;
+    }
     /* of another domain: known, but refused; refused keys are not counted */
     if (b->account->blocked
         || (b->domain && strcmp(b->account->domain, b->domain)))

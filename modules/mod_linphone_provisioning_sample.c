@@ -10,7 +10,8 @@
  * Where `LinphoneProvisioningSample On` is set (server, virtual host or
  * Location) it adds proxy_0/sample_proxy, auth_info_N/sample_auth, and a
  * section `sample` with the request's client address and, for an account,
- * its id.
+ * its id.  Entries go through linphone_provisioning_set_entry, so a
+ * sample_proxy the sysadmin configured is replaced in place, never doubled.
  */
 #include "httpd.h"
 #include "http_config.h"
@@ -47,13 +48,22 @@ static int enabled(request_rec *r)
     return c->on == 1;
 }
 
-static void add(xmlNodePtr section, const char *name, const char *value)
-{
-    xmlNodePtr e = xmlNewTextChild(section, section->ns,
-                                   (const xmlChar *)"entry",
-                                   (const xmlChar *)value);
+static APR_OPTIONAL_FN_TYPE(linphone_provisioning_set_entry) *set_entry;
 
-    xmlSetProp(e, (const xmlChar *)"name", (const xmlChar *)name);
+/* mod_linphone_provisioning registered its function in its register_hooks:
+ * every module's have run by now, whatever the LoadModule order. */
+static int sample_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s)
+{
+    set_entry = APR_RETRIEVE_OPTIONAL_FN(linphone_provisioning_set_entry);
+    return OK;
+}
+
+static void add(request_rec *r, xmlNodePtr section, const char *name,
+                const char *value)
+{
+    if (set_entry)
+        set_entry(r, section, name, value, 0);
 }
 
 static int sample_proxy(request_rec *r, const linphone_account *account,
@@ -61,7 +71,7 @@ static int sample_proxy(request_rec *r, const linphone_account *account,
 {
     if (!enabled(r))
         return DECLINED;
-    add(section, "sample_proxy",
+    add(r, section, "sample_proxy",
         apr_pstrcat(r->pool, "<sip:", account->username, "@",
                     account->domain, ";sample>", NULL));
     return OK;
@@ -72,7 +82,7 @@ static int sample_auth(request_rec *r, const linphone_account *account,
 {
     if (!enabled(r))
         return DECLINED;
-    add(section, "sample_auth", account->realm);
+    add(r, section, "sample_auth", account->realm);
     return OK;
 }
 
@@ -85,15 +95,16 @@ static int sample_sections(request_rec *r, const linphone_account *account,
         return DECLINED;
     s = xmlNewChild(config, config->ns, (const xmlChar *)"section", NULL);
     xmlSetProp(s, (const xmlChar *)"name", (const xmlChar *)"sample");
-    add(s, "client", r->useragent_ip);
+    add(r, s, "client", r->useragent_ip);
     if (account)
-        add(s, "account_id",
+        add(r, s, "account_id",
             apr_psprintf(r->pool, "%" APR_INT64_T_FMT, account->id));
     return OK;
 }
 
 static void sample_register_hooks(apr_pool_t *p)
 {
+    ap_hook_post_config(sample_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(lp, linphone_provisioning_proxy, sample_proxy, NULL,
                       NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(lp, linphone_provisioning_auth, sample_auth, NULL,

@@ -10,8 +10,8 @@
  * apr_pcalloc; apr_pmemdup, apr_pstrdup, apr_pstrmemdup, apr_pstrndup,
  * apr_pstrcat, apr_psprintf, apr_pvsprintf): when the caller is the module
  * itself, the result lives in its own malloc block of exactly the size
- * asked for, freed by a cleanup of the pool.  Every other caller (httpd,
- * APR, mod_dbd...) gets real pool memory.
+ * asked for, freed by a cleanup of the pool (test/pool_interpose.h).
+ * Every other caller (httpd, APR, mod_dbd...) gets real pool memory.
  *
  * The module's code range is learnt when httpd dlopen()s it (a restart
  * loads it again, at another address: the range follows).
@@ -101,11 +101,6 @@ void *dlopen(const char *file, int mode)
 #define FROM_MODULE(ra) ((uintptr_t)(ra) >= text_lo \
                          && (uintptr_t)(ra) < text_hi)
 
-#define REAL(name) \
-    static __typeof__(name) *real; \
-    if (!real) \
-        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
-
 static apr_status_t release(void *block)
 {
     free(block);
@@ -113,7 +108,7 @@ static apr_status_t release(void *block)
 }
 
 /* A block of exactly n bytes (1 for 0) that the pool frees. */
-static void *exact(apr_pool_t *p, apr_size_t n)
+static void *pool_exact(apr_pool_t *p, apr_size_t n)
 {
     void *b = malloc(n ? n : 1);
 
@@ -124,117 +119,5 @@ static void *exact(apr_pool_t *p, apr_size_t n)
     return b;
 }
 
-static void *exact_copy(apr_pool_t *p, const void *src, apr_size_t n)
-{
-    void *b = exact(p, n);
-
-    memcpy(b, src, n);
-    return b;
-}
-
-void *apr_palloc(apr_pool_t *p, apr_size_t n)
-{
-    REAL(apr_palloc);
-    if (!FROM_MODULE(__builtin_return_address(0)))
-        return real(p, n);
-    return exact(p, n);
-}
-
-void *apr_pmemdup(apr_pool_t *p, const void *m, apr_size_t n)
-{
-    REAL(apr_pmemdup);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !m)
-        return real(p, m, n);
-    return exact_copy(p, m, n);
-}
-
-char *apr_pstrdup(apr_pool_t *p, const char *s)
-{
-    REAL(apr_pstrdup);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
-        return real(p, s);
-    return exact_copy(p, s, strlen(s) + 1);
-}
-
-/* n bytes of s and a NUL, in an exact block */
-static char *exact_strn(apr_pool_t *p, const char *s, apr_size_t n)
-{
-    char *out = exact(p, n + 1);
-
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return out;
-}
-
-char *apr_pstrmemdup(apr_pool_t *p, const char *s, apr_size_t n)
-{
-    REAL(apr_pstrmemdup);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
-        return real(p, s, n);
-    return exact_strn(p, s, n);
-}
-
-char *apr_pstrndup(apr_pool_t *p, const char *s, apr_size_t n)
-{
-    REAL(apr_pstrndup);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
-        return real(p, s, n);
-    return exact_strn(p, s, strnlen(s, n));
-}
-
-char *apr_pvsprintf(apr_pool_t *p, const char *fmt, va_list ap)
-{
-    char *s;
-
-    REAL(apr_pvsprintf);
-    s = real(p, fmt, ap);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
-        return s;
-    return exact_copy(p, s, strlen(s) + 1);
-}
-
-char *apr_psprintf(apr_pool_t *p, const char *fmt, ...)
-{
-    REAL(apr_pvsprintf);
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = real(p, fmt, ap);
-    va_end(ap);
-    if (!FROM_MODULE(__builtin_return_address(0)) || !s)
-        return s;
-    return exact_copy(p, s, strlen(s) + 1);
-}
-
-char *apr_pstrcat(apr_pool_t *p, ...)
-{
-    va_list ap;
-    const char *s;
-    apr_size_t n = 0;
-    char *out, *w;
-    int mine = FROM_MODULE(__builtin_return_address(0));
-
-    va_start(ap, p);
-    while ((s = va_arg(ap, const char *)) != NULL)
-        n += strlen(s);
-    va_end(ap);
-    if (mine) {
-        out = exact(p, n + 1);
-    }
-    else {
-        REAL(apr_palloc);
-        out = real(p, n + 1);
-    }
-    w = out;
-    va_start(ap, p);
-    while ((s = va_arg(ap, const char *)) != NULL) {
-        apr_size_t k = strlen(s);
-
-        memcpy(w, s, k);
-        w += k;
-    }
-    va_end(ap);
-    *w = '\0';
-    return out;
-}
+#define POOL_EXACT_WANTED() FROM_MODULE(__builtin_return_address(0))
+#include "pool_interpose.h"

@@ -55,7 +55,7 @@ static void *fuzz_track(void *b)
 
 /* An exact-size copy of n bytes (plus nothing: the caller's size counts
  * any terminator). */
-static void *fuzz_copy(const void *src, size_t n)
+static inline void *fuzz_copy(const void *src, size_t n)
 {
     void *b = fuzz_track(malloc(n ? n : 1));
 
@@ -63,100 +63,14 @@ static void *fuzz_copy(const void *src, size_t n)
     return b;
 }
 
-#define REAL(name) \
-    static __typeof__(name) *real; \
-    if (!real) \
-        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
-
-void *apr_palloc(apr_pool_t *p, apr_size_t n)
+/* Every block of the input, whatever the pool: freed by fuzz_end. */
+static void *pool_exact(apr_pool_t *p, apr_size_t n)
 {
-    REAL(apr_palloc);
-    if (!fuzz_tracking)
-        return real(p, n);
     return fuzz_track(malloc(n ? n : 1));
 }
 
-void *apr_pmemdup(apr_pool_t *p, const void *m, apr_size_t n)
-{
-    REAL(apr_pmemdup);
-    if (!fuzz_tracking || !m)
-        return real(p, m, n);
-    return fuzz_copy(m, n);
-}
-
-char *apr_pstrmemdup(apr_pool_t *p, const char *s, apr_size_t n)
-{
-    char *out;
-
-    REAL(apr_pstrmemdup);
-    if (!fuzz_tracking || !s)
-        return real(p, s, n);
-    out = fuzz_track(malloc(n + 1));
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return out;
-}
-
-char *apr_pstrdup(apr_pool_t *p, const char *s)
-{
-    REAL(apr_pstrdup);
-    if (!fuzz_tracking || !s)
-        return real(p, s);
-    return fuzz_copy(s, strlen(s) + 1);
-}
-
-char *apr_pstrndup(apr_pool_t *p, const char *s, apr_size_t n)
-{
-    REAL(apr_pstrndup);
-    if (!fuzz_tracking || !s)
-        return real(p, s, n);
-    return apr_pstrmemdup(p, s, strnlen(s, n));
-}
-
-char *apr_pvsprintf(apr_pool_t *p, const char *fmt, va_list ap)
-{
-    char *s;
-
-    REAL(apr_pvsprintf);
-    s = real(p, fmt, ap);
-    return fuzz_tracking && s ? fuzz_copy(s, strlen(s) + 1) : s;
-}
-
-char *apr_psprintf(apr_pool_t *p, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = apr_pvsprintf(p, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-char *apr_pstrcat(apr_pool_t *p, ...)
-{
-    va_list ap;
-    const char *s;
-    size_t n = 0;
-    char *out, *w;
-
-    va_start(ap, p);
-    while ((s = va_arg(ap, const char *)) != NULL)
-        n += strlen(s);
-    va_end(ap);
-    out = w = fuzz_tracking ? fuzz_track(malloc(n + 1))
-                            : apr_palloc(p, n + 1);
-    va_start(ap, p);
-    while ((s = va_arg(ap, const char *)) != NULL) {
-        size_t k = strlen(s);
-
-        memcpy(w, s, k);
-        w += k;
-    }
-    va_end(ap);
-    *w = '\0';
-    return out;
-}
+#define POOL_EXACT_WANTED() fuzz_tracking
+#include "../pool_interpose.h"
 
 /* The pool of one input: every target starts and ends with these. */
 static apr_pool_t *fuzz_begin(void)

@@ -13,6 +13,7 @@
  */
 #include "fuzz.h"
 #include "lp_digest.h"
+#include "lp_text.h"
 #include "apr_lib.h"
 
 static const lp_secret secret = { (const unsigned char *)"0123456789abcdef"
@@ -20,21 +21,6 @@ static const lp_secret secret = { (const unsigned char *)"0123456789abcdef"
 
 #define FIELDS(X) X(username) X(realm) X(nonce) X(uri) X(response) \
     X(algorithm) X(cnonce) X(opaque) X(qop) X(nc)
-
-static char *quote(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, 2 * strlen(s) + 3), *w = out;
-
-    *w++ = '"';
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '"';
-    *w = '\0';
-    return out;
-}
 
 static int same(const char *a, const char *b)
 {
@@ -79,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(cr.username && cr.realm && cr.nonce && cr.uri
                     && cr.response);
 #define PUT(f) if (cr.f) again = apr_pstrcat(p, again, *again ? ", " : "", \
-                                             #f "=", quote(p, cr.f), NULL);
+                                             #f "=", lp_sip_quote(p, cr.f), NULL);
         FIELDS(PUT)
 #undef PUT
         FUZZ_ASSERT(lp_digest_parse(p, again, &back) == 0);

@@ -70,19 +70,19 @@ int main(void)
     ok(lp_rules_api_key("192.0.2.1", NULL, NULL, "192.0.2.1", now)
        == LP_RULE_OK, "bound to the client's address: OK");
     ok(lp_rules_api_key("192.0.2.1", NULL, NULL, "192.0.2.2", now)
-       == LP_RULE_UNKNOWN, "bound to another address: unknown");
+       == LP_RULE_ELSEWHERE, "bound to another address: elsewhere");
     ok(lp_rules_api_key("192.0.2.1", NULL, NULL, NULL, now)
-       == LP_RULE_UNKNOWN, "bound, no client address: unknown");
+       == LP_RULE_ELSEWHERE, "bound, no client address: elsewhere");
     ok(lp_rules_api_key(NULL, "2026-01-01 11:50:00", "15", "192.0.2.1", now)
        == LP_RULE_OK, "used 10 minutes ago, expires after 15: OK");
     ok(lp_rules_api_key(NULL, "2026-01-01 11:40:00", "15", "192.0.2.1", now)
-       == LP_RULE_UNKNOWN, "used 20 minutes ago, expires after 15: unknown");
+       == LP_RULE_STALE, "used 20 minutes ago, expires after 15: stale");
     ok(lp_rules_api_key(NULL, NULL, "15", "192.0.2.1", now) == LP_RULE_OK,
        "never used: fresh whatever its expiry");
     ok(lp_rules_api_key(NULL, "2020-01-01 00:00:00", NULL, "192.0.2.1", now)
        == LP_RULE_OK, "no expiry: any last use");
     ok(lp_rules_api_key(NULL, "garbage", "15", "192.0.2.1", now)
-       == LP_RULE_UNKNOWN, "unreadable last use with an expiry: unknown");
+       == LP_RULE_STALE, "unreadable last use with an expiry: stale");
 
     /* domains */
     ok(!lp_rules_other_domain(NULL, "example.org"), "no domain wanted: any");

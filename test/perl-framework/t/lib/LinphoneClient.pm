@@ -30,6 +30,7 @@ use Time::HiRes ();
 use Apache::Test ();
 
 our @EXPORT = qw(
+    use_client client_version
     client_skip_reason enter_private_netns lpclient_bin client_dir
     modules_dir make_test_ca start_httpd stop_httpd run_client
     access_log_lines
@@ -37,12 +38,32 @@ our @EXPORT = qw(
 
 sub top { Apache::Test::vars('top_dir') . '/../..' }
 
-sub lpclient_bin { top() . '/test/linphone-client/lpclient' }
+# Which client: '5.1', Debian 12's liblinphone on this machine (lpclient,
+# built by the Makefile), or '5.3', Debian trixie's, in the chroot that
+# test/linphone-client/trixie.sh made (lpclient-5.3, run through a user
+# namespace: see run_client).
+my $client = '5.1';
+sub use_client { $client = shift }
+sub client_version { $client }
+
+sub trixie_cache {
+    $ENV{LP_TRIXIE_CACHE} || '/var/cache/mod_linphone_provisioning/trixie'
+}
+sub trixie_root { trixie_cache() . '/root' }
+
+# lpclient-5.3's path inside the chroot (see trixie_root)
+my $lpclient53 = '/opt/lpclient/lpclient-5.3';
+
+sub lpclient_bin {
+    return $client eq '5.3' ? trixie_root() . $lpclient53
+                            : top() . '/test/linphone-client/lpclient';
+}
 
 # Scratch directory of the client tests (under t/logs: kept after the run
-# for inspection, removed by t/TEST -clean).
+# for inspection, removed by t/TEST -clean); one per client.
 sub client_dir {
-    my $d = Apache::Test::vars('t_logs') . '/linphone-client';
+    my $d = Apache::Test::vars('t_logs') . '/linphone-client'
+          . ($client eq '5.1' ? '' : "-$client");
     File::Path::make_path($d) unless -d $d;
     return $d;
 }
@@ -62,6 +83,7 @@ sub _namespace_cmd {
 
 # Why the client tests cannot run here, or undef when they can.
 sub client_skip_reason {
+    return _skip53() if $client eq '5.3';
     return 'liblinphone-dev is not installed, so the real Linphone client '
          . '(test/linphone-client/lpclient) was not built: '
          . 'apt-get install liblinphone-dev, then make -f Makefile.apxs lpclient'
@@ -81,6 +103,53 @@ sub client_skip_reason {
          . ' network namespace'
         if system($probe) != 0;
     return undef;
+}
+
+sub _skip53 {
+    unless (-x lpclient_bin()) {
+        my $why = '';
+        if (open my $fh, '<', trixie_cache() . '/skip') {
+            chomp($why = <$fh> // '');
+        }
+        return 'the liblinphone 5.3 client was not built ('
+             . ($why || 'test/run-tests.sh builds it as root with '
+                      . 'test/linphone-client/trixie.sh')
+             . ')';
+    }
+    for my $cmd (qw(unshare ip openssl)) {
+        return "the client tests need the `$cmd` command "
+             . '(Debian packages util-linux, iproute2, openssl)'
+            unless _which($cmd);
+    }
+    # the chroot is entered through an unprivileged user namespace, made
+    # inside the private one (the root-made namespace has none)
+    return 'running the 5.3 client in its chroot needs unprivileged user '
+         . 'namespaces (`unshare --user` refused)'
+        if _quiet(_chroot_cmd(client_dir(), '/bin/true')) != 0;
+    return undef;
+}
+
+# system() without its output
+sub _quiet {
+    my @cmd = @_;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>&', \*STDOUT;
+        exec @cmd or POSIX::_exit(127);
+    }
+    waitpid $pid, 0;
+    return $?;
+}
+
+# unshare(1) making a user namespace whose root may chroot and a mount
+# namespace binding $dir (the tests' scratch directory) at /lp in the
+# chroot; then the command (a path inside the chroot).
+sub _chroot_cmd {
+    my($dir, @cmd) = @_;
+    return ('unshare', '--user', '--map-root-user', '--mount', 'sh', '-c',
+            'r=$1; shift; mount --bind "$0" "$r/lp" && exec chroot "$r" "$@"',
+            $dir, trixie_root(), @cmd);
 }
 
 # Re-executes this test file inside the private namespaces (see above);
@@ -226,17 +295,23 @@ sub run_client {
     my $name = $o{name} || "run$runs";
     $name =~ s/[^A-Za-z0-9_.-]/_/g;
     my $err = "$dir/client-$runs-$name.stderr";
-    my @cmd = ('timeout', '-k', '5', '60', lpclient_bin(), '-v', '-t', '20');
-    push @cmd, '-i', $o{rc_in}  if $o{rc_in};
-    push @cmd, '-o', $o{rc_out} if $o{rc_out};
-    push @cmd, '-a', $o{ca}     if $o{ca};
-    push @cmd, '-c', $o{contacts} if $o{contacts};
-    push @cmd, $o{uri}          if $o{uri};
+    # the 5.3 client sees $dir as /lp
+    my $in = sub { my $f = shift;
+                   $f =~ s{^\Q$dir\E(?=/|$)}{/lp} if $client eq '5.3'; $f };
+    my @args = ('-v', '-t', '20');
+    push @args, '-i', $in->($o{rc_in})  if $o{rc_in};
+    push @args, '-o', $in->($o{rc_out}) if $o{rc_out};
+    push @args, '-a', $in->($o{ca})     if $o{ca};
+    push @args, '-c', $o{contacts}      if $o{contacts};
+    push @args, $o{uri}                 if $o{uri};
+    my @cmd = ('timeout', '-k', '5', '60',
+               $client eq '5.3' ? _chroot_cmd($dir, $lpclient53, @args)
+                                : (lpclient_bin(), @args));
 
     my $pid = open(my $fh, '-|') // die "fork: $!";
     if (!$pid) {
         open STDERR, '>', $err;
-        $ENV{TMPDIR} = $dir;
+        $ENV{TMPDIR} = $client eq '5.3' ? '/lp' : $dir;
         exec @cmd or POSIX::_exit(127);
     }
     my %r = (accounts => [], auth_infos => [], friend_lists => [],

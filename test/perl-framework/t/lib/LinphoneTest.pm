@@ -32,6 +32,7 @@ our @EXPORT = qw(
     LP_NS db_file dbh dbh_new db_driver db_env db_key db_insert_id utc_ts uniq
     random_token utf8 ha1
     create_account create_password create_provisioning_token create_auth_token
+    create_api_key
     ensure_account
     fetch_account fetch_passwords fetch_provisioning_token fetch_auth_token
     parse_doc doc_sections doc_entry doc_entries section_entries all_entries
@@ -250,6 +251,20 @@ sub create_auth_token {
                     . ' updated_at) VALUES (?, ?, ?, ?)',
                     undef, $account_id, $token, $created_at, $created_at);
     return $token;
+}
+
+# create_api_key(account_id, ip => ..., last_used_at => ..., expires =>
+# minutes, db => ...): a new key of the account, returned (and remembered
+# as a secret).
+sub create_api_key {
+    my($account_id, %o) = @_;
+    my $key = random_token(40);
+    remember_secret($key);
+    dbh($o{db})->do('INSERT INTO api_keys (account_id, ' . db_key() . ', ip,'
+                    . ' requests, last_used_at, expires_after_last_used_minutes)'
+                    . ' VALUES (?, ?, ?, 0, ?, ?)', undef, $account_id, $key,
+                    $o{ip}, $o{last_used_at}, $o{expires});
+    return $key;
 }
 
 # ensure_account(username, domain, db => ...): an activated account, created

@@ -10,7 +10,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 22;
+plan tests => 24;
 
 Apache::TestRequest::module('lp_additions');
 my $domain = 'add.example.org';
@@ -49,6 +49,13 @@ is(doc_entry($doc, 'auth_info_1', 'userid'), "$user\@$domain", '... and auth_inf
 is(doc_entry($doc, 'misc', 'display'), '[Add <&> "User"]', 'display name through expr');
 is(doc_entry($doc, 'proxy_0', 'sample_proxy'), "<sip:$user\@$domain;sample>",
    'sample hook: proxy');
+my @names = map { $_->getAttribute('name') }
+            doc_entries($doc, 'proxy_0', 'sample_proxy');
+is(scalar @names, 1, '... one sample_proxy: the configured one replaced, not doubled');
+my @order = grep { /^(?:sample_proxy|after_sample)$/ }
+            map { $_->getAttribute('name') } all_entries($doc);
+is_deeply(\@order, ['sample_proxy', 'after_sample'],
+          '... in place: still before the entry configured after it');
 is(doc_entry($doc, 'auth_info_1', 'sample_auth'), $domain, 'sample hook: auth');
 is(doc_entry($doc, 'sample', 'account_id'), $id, 'sample hook: account id');
 my @s = doc_sections($doc);

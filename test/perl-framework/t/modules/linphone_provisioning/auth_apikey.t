@@ -13,15 +13,6 @@ plan tests => 20;
 
 my $domain = 'apikey.example.org';
 
-sub create_key {
-    my($account, %o) = @_;
-    my $key = random_token(40);
-    dbh()->do('INSERT INTO api_keys (account_id, ' . db_key() . ', ip, requests, last_used_at,'
-              . ' expires_after_last_used_minutes) VALUES (?, ?, ?, 0, ?, ?)',
-              undef, $account, $key, $o{ip}, $o{last_used_at}, $o{expires});
-    return $key;
-}
-
 sub key_row {
     dbh()->selectrow_hashref('SELECT * FROM api_keys WHERE ' . db_key() . ' = ?',
                              undef, shift);
@@ -30,7 +21,7 @@ sub key_row {
 my $user = uniq('k');
 my $id = create_account($user, $domain, 'Key User',
                         passwords => [[ha1('MD5', $user, $domain, 'pw'), 'MD5']]);
-my $key = create_key($id);
+my $key = create_api_key($id);
 
 my $res = hget('/provisioning/me', lp_header, 'x-api-key' => $key);
 status_is($res, 200, 'API key in the header: 200');
@@ -50,17 +41,17 @@ status_is($res, 401, 'unknown key: 401');
 like($res->content, qr/^Invalid API Key/, '... Invalid API Key');
 ok(is_plain_error($res), '... plain text');
 
-my $bound = create_key($id, ip => '192.0.2.1');
+my $bound = create_api_key($id, ip => '192.0.2.1');
 $res = hget('/provisioning/me', lp_header, 'x-api-key' => $bound);
 status_is($res, 401, 'key bound to another address: 401');
-my $here = create_key($id, ip => '127.0.0.1');
+my $here = create_api_key($id, ip => '127.0.0.1');
 $res = hget('/provisioning/me', lp_header, 'x-api-key' => $here);
 status_is($res, 200, 'key bound to this address: 200');
 
-my $stale = create_key($id, expires => 1, last_used_at => utc_ts(-120));
+my $stale = create_api_key($id, expires => 1, last_used_at => utc_ts(-120));
 $res = hget('/provisioning/me', lp_header, 'x-api-key' => $stale);
 status_is($res, 401, 'unused for longer than its expiry: 401');
-my $fresh = create_key($id, expires => 10, last_used_at => utc_ts(-120));
+my $fresh = create_api_key($id, expires => 10, last_used_at => utc_ts(-120));
 $res = hget('/provisioning/me', lp_header, 'x-api-key' => $fresh);
 status_is($res, 200, 'used within its expiry: 200');
 
@@ -69,7 +60,7 @@ status_is($res, 400, 'valid key, no x-linphone-provisioning: 400');
 
 my $blocked_user = uniq('kb');
 my $bid = create_account($blocked_user, $domain, undef, blocked => 1);
-$res = hget('/provisioning/me', 'x-api-key' => create_key($bid));
+$res = hget('/provisioning/me', 'x-api-key' => create_api_key($bid));
 status_is($res, 403, 'blocked account: 403, before the header check');
 
 $res = hget('/provisioning/me?reset_password=1', lp_header, 'x-api-key' => $key);

@@ -7,7 +7,8 @@
 # this file starts an Apache of its own in that namespace instead of using
 # the shared Apache::Test server: see t/lib/LinphoneClient.pm.  It is
 # skipped, saying why, when liblinphone-dev is not installed or the
-# namespace cannot be made.
+# namespace cannot be made.  linphone_client53.t runs this same file with
+# liblinphone 5.3 (use_client): the checks below say where the two differ.
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -29,7 +30,10 @@ if (my $why = client_skip_reason()) {
 }
 enter_private_netns();      # re-runs this file in the namespace
 
-plan tests => 133;
+plan tests => 142;
+
+# 5.3 sends x-linphone-provisioning: the header guard lets it through
+my $lp53    = client_version() eq '5.3';
 
 my $dir     = client_dir();
 my $top     = Apache::Test::vars('top_dir') . '/../..';
@@ -39,9 +43,10 @@ my $realm_b = 'client.realm';          # the MD5 host's fixed realm
 my $proxy   = '<sip:127.0.0.1:5999;transport=tcp>';
 my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
                ow => 8605, transient => 8606, contacts => 8607,
-               contacts_tls => 8608);
+               contacts_tls => 8608, defaults => 8609,
+               rcproxy => 8610);
 my $log     = "$dir/access.log";
-my $db      = 'client';
+my $db      = $lp53 ? 'client53' : 'client';
 # the MPM test/run-tests.sh was asked for (LP_TEST_MPM), as for the suite
 my($mpm)    = ($ENV{LP_TEST_MPM} || 'event') =~ /^(event|worker|prefork)$/;
 $mpm      ||= 'event';
@@ -60,8 +65,10 @@ unlink $file, "$file-wal", "$file-shm", "$file-journal";
 }
 
 # --- the base rc: what a real deployment needs for the client to create an
-# account from proxy_0 (a server address, here through proxy_default_values);
-# no REGISTER, the namespace has no SIP server anyway.
+# account from proxy_0: a server address.  liblinphone 5.1 takes it from
+# [proxy_default_values], 5.3 only from proxy_0 itself: every host but
+# `defaults` also gives it through LinphoneProvisioningEntry proxy reg_proxy
+# (section g).  No REGISTER, the namespace has no SIP server anyway.
 my $rc = "$dir/base.rc";
 write_file($rc, <<RC);
 # base lpconfig of linphone_client.t
@@ -86,6 +93,18 @@ publish=0
 transient_provisioning=1
 RC
 
+# the server in a proxy_0 of the base rc itself: the base document then
+# holds a proxy_0 without identity
+my $rc_proxy0 = "$dir/proxy0.rc";
+write_file($rc_proxy0, <<RC);
+[sip]
+default_proxy=0
+[proxy_0]
+reg_proxy=$proxy
+reg_sendregister=0
+publish=0
+RC
+
 my($ca, $crt, $key) = make_test_ca($dir);
 
 # --- Apache: one host per variant -------------------------------------------
@@ -100,6 +119,10 @@ for my $v (sort keys %port) {
                . "    LinphoneProvisioningPasswordAlgorithm MD5\n"
                . "    LinphoneProvisioningRealm $realm_b",
         guard => '# the x-linphone-provisioning guard, as by default',
+        defaults => "LinphoneProvisioningRequireHeader Off\n"
+               . '    # the server only in [proxy_default_values]',
+        rcproxy => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningRC \"$rc_proxy0\"",
         transient => "LinphoneProvisioningRequireHeader Off\n"
                . "    LinphoneProvisioningRC \"$rc_transient\"",
         contacts => "LinphoneProvisioningRequireHeader Off\n"
@@ -113,6 +136,8 @@ for my $v (sort keys %port) {
                . "        LinphoneProvisioningOverwriteAll On\n"
                . "    </Location>",
     }->{$v};
+    $extra = "LinphoneProvisioningEntry proxy reg_proxy \"$proxy\"\n    $extra"
+        unless $v =~ /^(?:defaults|rcproxy)$/;
     $vhosts .= <<VH;
 Listen 127.0.0.1:$port{$v}
 <VirtualHost 127.0.0.1:$port{$v}>
@@ -184,7 +209,9 @@ my $tok_a = create_provisioning_token($id_a, undef, 0, undef, db => $db);
 my $rc_a = "$dir/alice.rc";
 my $r = run_client(uri => url(http => "/provisioning/$tok_a"), rc_out => $rc_a,
                    name => 'a-http');
-diag("liblinphone $r->{version}") if $r->{version};
+like($r->{version} // '', qr/^\Q${\client_version()}\E\./,
+     "the client runs liblinphone " . client_version())
+    or show($r);
 provisioned_ok($r, 'HTTP', user => $u_a, display => 'Alice Liddell',
                ha1 => $sha_a, algorithm => 'SHA-256', realm => $domain,
                config_uri => url(http => '/provisioning/me'));
@@ -192,7 +219,12 @@ token_consumed_ok($tok_a, $id_a, 'HTTP');
 my @l = logged(1);
 is(scalar(grep { $_->{uri} eq "/provisioning/$tok_a" && $_->{status} == 200 } @l),
    1, 'HTTP: one GET of the token URL, answered 200');
-is($l[0]{lphdr}, '-', 'liblinphone 5.1 sends no x-linphone-provisioning header');
+if ($lp53) {
+    is($l[0]{lphdr}, '1', 'liblinphone 5.3 sends x-linphone-provisioning: 1');
+}
+else {
+    is($l[0]{lphdr}, '-', 'liblinphone 5.1 sends no x-linphone-provisioning header');
+}
 
 # a clear-text password reaches the client as passwd, without ha1
 my $u_c = uniq('carl');
@@ -346,29 +378,44 @@ is(scalar @{ $r->{accounts} } + scalar @{ $r->{auth_infos} }, 0,
 @l = logged(1);
 is($l[-1]{status}, 404, 'used token: the server answered 404');
 
-# the guard On: a 5.1 client sends no x-linphone-provisioning, 400
+# the guard On (the default): a 5.1 client sends no x-linphone-provisioning,
+# 400; 5.3 sends it and is served
 my $u_g = uniq('gina');
 my $id_g = create_account($u_g, $domain, undef,
                           passwords => [[ha1('SHA-256', $u_g, $domain, 's'),
                                          'SHA-256']], db => $db);
 my $tok_g = create_provisioning_token($id_g, undef, 0, undef, db => $db);
 $r = run_client(uri => url(guard => "/provisioning/$tok_g"), name => 'e-guard');
-is($r->{status}, 'Failed', 'header guard On: Failed') or show($r);
-is(scalar @{ $r->{auth_infos} }, 0, 'header guard On: no credentials');
 @l = logged(1);
-is($l[-1]{status}, 400, 'header guard On: the server answered 400');
-ok(!truthy(fetch_provisioning_token($tok_g, db => $db)->{used}),
-   'header guard On: token not consumed');
-ok(!truthy(fetch_account($id_g, db => $db)->{activated}),
-   'header guard On: account not activated');
+if ($lp53) {
+    is($r->{status}, 'Successful', 'header guard On, 5.3: Successful') or show($r);
+    is(scalar @{ $r->{auth_infos} }, 1, 'header guard On, 5.3: credentials');
+    is($l[-1]{status}, 200, 'header guard On, 5.3: the server answered 200');
+    ok(truthy(fetch_provisioning_token($tok_g, db => $db)->{used}),
+       'header guard On, 5.3: token consumed');
+    ok(truthy(fetch_account($id_g, db => $db)->{activated}),
+       'header guard On, 5.3: account activated');
+}
+else {
+    is($r->{status}, 'Failed', 'header guard On: Failed') or show($r);
+    is(scalar @{ $r->{auth_infos} }, 0, 'header guard On: no credentials');
+    is($l[-1]{status}, 400, 'header guard On: the server answered 400');
+    ok(!truthy(fetch_provisioning_token($tok_g, db => $db)->{used}),
+       'header guard On: token not consumed');
+    ok(!truthy(fetch_account($id_g, db => $db)->{activated}),
+       'header guard On: account not activated');
+}
 
-# the guard On for /provisioning/me too: authenticated, then 400
+# the guard On for /provisioning/me too: authenticated, then 400 (5.1) or
+# the document (5.3)
 $r = run_client(rc_in => $later{http}[2], uri => url(guard => '/provisioning/me'),
                 name => 'e-guard-me');
-is($r->{status}, 'Failed', 'header guard On, /provisioning/me: Failed') or show($r);
 @l = grep { $_->{uri} eq '/provisioning/me' } logged(2);
-is(join(' ', map { $_->{status} } @l), '401 400',
-   'header guard On, /provisioning/me: 401, then 400 after authentication');
+my $guard_me = $lp53 ? ['Successful', '401 200'] : ['Failed', '401 400'];
+is($r->{status}, $guard_me->[0], "header guard On, /provisioning/me: $guard_me->[0]")
+    or show($r);
+is(join(' ', map { $_->{status} } @l), $guard_me->[1],
+   "header guard On, /provisioning/me: $guard_me->[1] (after authentication)");
 
 # stored credentials that no longer match: 401, Failed
 dbh($db)->do('UPDATE passwords SET password = ? WHERE account_id = ?', undef,
@@ -436,6 +483,51 @@ for my $v (qw(contacts contacts_tls)) {
     is_deeply([sort map { $_->{friend_name} // '' } @{ $fl->{friends} }], \@want_name,
               "contacts $v: every contact's name, as the client shows it");
 }
+
+# ===========================================================================
+# g. the account's server given only in the base rc's [proxy_default_values]
+# (conf/linphone.rc's way): 5.1 makes the account from it, 5.3 does not
+# (it wants reg_proxy in proxy_0: LinphoneProvisioningEntry proxy reg_proxy)
+my $u_p = uniq('pia');
+my $id_p = create_account($u_p, $domain, undef,
+                          passwords => [[ha1('SHA-256', $u_p, $domain, 's'),
+                                         'SHA-256']], db => $db);
+my $tok_p = create_provisioning_token($id_p, undef, 0, undef, db => $db);
+$r = run_client(uri => url(defaults => "/provisioning/$tok_p"), name => 'g-defaults');
+is($r->{status}, 'Successful', 'server in proxy_default_values: Successful') or show($r);
+is(scalar @{ $r->{auth_infos} }, 1, 'server in proxy_default_values: credentials');
+if ($lp53) {
+    is(scalar @{ $r->{accounts} }, 0,
+       'server in proxy_default_values only: liblinphone 5.3 makes no account');
+}
+else {
+    is(($r->{accounts}[0] || {})->{server}, $proxy,
+       'server in proxy_default_values only: liblinphone 5.1 makes the account');
+}
+logged(1);
+
+# the server in the base rc's own [proxy_0]: the document's reg_identity
+# joins it, and both clients make the account from it; but the base
+# document (GET /provisioning, no account) then holds a proxy_0 without
+# identity, of which 5.3 makes an empty account (5.1 none)
+my $u_q = uniq('quinn');
+my $id_q = create_account($u_q, $domain, undef,
+                          passwords => [[ha1('SHA-256', $u_q, $domain, 's'),
+                                         'SHA-256']], db => $db);
+my $tok_q = create_provisioning_token($id_q, undef, 0, undef, db => $db);
+$r = run_client(uri => url(rcproxy => "/provisioning/$tok_q"), name => 'g-rc-proxy0');
+is($r->{status}, 'Successful', 'server in the rc\'s proxy_0: Successful') or show($r);
+is_deeply([map { $_->{server} } @{ $r->{accounts} }], [$proxy],
+          'server in the rc\'s proxy_0: one account, with that server');
+logged(1);
+$r = run_client(uri => url(rcproxy => '/provisioning'), name => 'g-base-document');
+is($r->{status}, 'Successful', 'base document with a proxy_0: Successful') or show($r);
+is(scalar @{ $r->{accounts} }, $lp53 ? 1 : 0,
+   'base document with a proxy_0 without identity: '
+   . ($lp53 ? 'liblinphone 5.3 makes an (empty) account of it'
+            : 'liblinphone 5.1 makes no account of it'));
+is(identity_of($r)->{user}, undef, 'base document with a proxy_0: no identity');
+logged(1);
 
 stop_httpd();
 my @crash = grep { /exit signal|Segmentation fault|AddressSanitizer/ }
