@@ -5,8 +5,10 @@
 #   sh conf/install-deps.sh --missing SET...    only print what is missing
 #
 # Sets: build (compile the module), demo, test (the suite and its sqlite3
-# pass), db (the pgsql and mysql passes, redis), client (the real Linphone
-# client tests), valgrind, bench, deb (build and check the Debian packages).  Any other word is a package name.
+# pass), db (the pgsql and mysql passes, redis), ha (the galera and
+# pgsql-ha passes: a Galera cluster with rsync state transfers, on top of
+# db), client (the real Linphone client tests), valgrind, bench, deb (build
+# and check the Debian packages).  Any other word is a package name.
 # Installing needs root (or sudo); otherwise the missing packages are
 # named and the script fails.
 set -e
@@ -18,6 +20,7 @@ TEST="$BUILD libapache2-mod-perl2 libdbd-sqlite3-perl libxml-libxml-perl
 libwww-perl sqlite3 perl zbar-tools python3 python3-vobject"
 DB="postgresql mariadb-server mariadb-client redis-server redis-tools
 libaprutil1-dbd-pgsql libaprutil1-dbd-mysql libdbd-pg-perl libdbd-mysql-perl"
+HA="$DB galera-4 rsync socat iproute2"
 CLIENT="liblinphone-dev openssl iproute2 util-linux"
 BENCH="$BUILD sqlite3 curl wrk perl"
 DEB="$BUILD debhelper dpkg-dev fakeroot lintian"
@@ -32,6 +35,7 @@ for w in "$@"; do
     demo) wanted="$wanted $DEMO" ;;
     test) wanted="$wanted $TEST" ;;
     db) wanted="$wanted $DB" ;;
+    ha) wanted="$wanted $HA" ;;
     client) wanted="$wanted $CLIENT" ;;
     valgrind) wanted="$wanted valgrind" ;;
     bench) wanted="$wanted $BENCH" ;;

@@ -22,6 +22,10 @@
 /* An operation's result for a database failure (logged); 0 and positive
  * values are the operation's own. */
 #define LP_DBD_FAILED (-1)
+/* An operation the database rolled back, each time it ran, for a
+ * concurrent transaction (a Galera certification failure, a deadlock):
+ * nothing of it committed, and another request changed its rows. */
+#define LP_DBD_LOST (-2)
 
 /* lp_dbd_run flags */
 #define LP_DBD_TX 1     /* one transaction, holding SQLite's write turn */
@@ -32,7 +36,8 @@ typedef struct lp_tx lp_tx;
 typedef int (*lp_dbd_op)(lp_tx *t, request_rec *r, void *baton);
 
 /** Runs op on the request's connection, once more after a lost session
- *  (nothing of it committed); op's result, or LP_DBD_FAILED. */
+ *  (nothing of it committed), and again after a conflict with a concurrent
+ *  transaction; op's result, LP_DBD_FAILED or LP_DBD_LOST. */
 int lp_dbd_run(request_rec *r, int flags, lp_dbd_op op, void *baton);
 
 /** Runs a query; *rows holds every row as an array of pool strings (NULL

@@ -57,6 +57,8 @@ struct lp_tx {
     int in_tx;              /* between our BEGIN and its COMMIT/ROLLBACK */
     int wait_set_in_tx;     /* a lock wait SET that a ROLLBACK undoes */
     int turn;               /* holds SQLite's write turn */
+    int conflict;           /* lost to a concurrent transaction: see lost() */
+    int wrote;              /* an autocommitted write of it succeeded */
     apr_time_t deadline;
 };
 
@@ -324,8 +326,35 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
     return c;
 }
 
+/*
+ * 1 when a server rolled our transaction back because a concurrent one
+ * wrote the same rows first: a Galera certification failure, which MariaDB
+ * reports as a deadlock (1213) at COMMIT or on a statement that a
+ * replicated write set aborted, or a deadlock; PostgreSQL's serialization
+ * failure or deadlock (SQLSTATE 40001, 40P01).  The session is sound.
+ */
+static int lost(lp_tx *t, int rv)
+{
+    const char *e;
+
+    if (!strcmp(apr_dbd_name(t->dbd->driver), "mysql"))
+        return rv == 1213;
+    if (strcmp(apr_dbd_name(t->dbd->driver), "pgsql")
+        || pq_sqlstate_only != 1)
+        return 0;
+    e = apr_dbd_error(t->dbd->driver, t->dbd->handle, rv);
+    return e && (strstr(e, "40001") || strstr(e, "40P01"));
+}
+
 static int failed(lp_tx *t, const char *what, int rv)
 {
+    if (lost(t, rv)) {
+        t->conflict = 1;
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->r, LPLOGNO(0125)
+                      "statement %s lost to a concurrent transaction (%s)",
+                      what, driver_error(t->r, t->dbd, rv));
+        return LP_DBD_FAILED;
+    }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0103)
                   "statement %s failed: %s", what,
                   driver_error(t->r, t->dbd, rv));
@@ -420,6 +449,8 @@ int lp_dbd_write(lp_tx *t, lp_sql_id id, int nargs, const char **args)
         (void)failed(t, lp_sql_label(id), rv);
     else
         t->started = 1;
+    if (!rv && !t->in_tx)
+        t->wrote = 1;
     if (!own)
         return rv ? LP_DBD_FAILED : nrows;
     if (!rv && !plain(t, LP_SQL_COMMIT))
@@ -659,7 +690,7 @@ static int run_once(lp_tx *t, int flags, lp_dbd_op op, void *baton)
 int lp_dbd_run(request_rec *r, int flags, lp_dbd_op op, void *baton)
 {
     lp_tx t;
-    int rv;
+    int rv, tries;
 
     if (tx_open(r, &t))
         return LP_DBD_FAILED;
@@ -667,7 +698,22 @@ int lp_dbd_run(request_rec *r, int flags, lp_dbd_op op, void *baton)
         return LP_DBD_FAILED;
     do
         rv = run_once(&t, flags, op, baton);
-    while (rv == LP_DBD_FAILED && tx_retry(&t));
+    while (rv == LP_DBD_FAILED && !t.conflict && tx_retry(&t));
+    /* rolled back for a concurrent transaction (another Galera node's,
+     * certified first), with nothing of it committed: run it again, after
+     * a random pause (up to 64 ms) so that the nodes stop colliding.  It
+     * reads what the winner wrote: a claim finds its token used. */
+    for (tries = 0; rv == LP_DBD_FAILED && t.conflict && !t.dropped
+                    && !t.wrote; tries++) {
+        if (tries == 20) {
+            rv = LP_DBD_LOST;
+            break;
+        }
+        apr_sleep(apr_time_from_msec(1 + apr_time_now()
+                                     % (2 << (tries < 5 ? tries : 5))));
+        t.conflict = 0;
+        rv = run_once(&t, flags, op, baton);
+    }
     lp_dbd_write_turn_end(&t);
     return rv;
 }

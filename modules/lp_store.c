@@ -21,7 +21,7 @@ APLOG_USE_MODULE(linphone_provisioning);
 /* An operation's result as the store's status. */
 static lp_store_status status(int rv)
 {
-    return rv == FAILED ? LP_STORE_UNAVAILABLE : (lp_store_status)rv;
+    return rv < 0 ? LP_STORE_UNAVAILABLE : (lp_store_status)rv;
 }
 
 /* SQL NULL as the empty string */
@@ -306,11 +306,14 @@ lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
 {
     claim_baton b = { cl, NULL };
     lp_store_status st;
+    int rv;
 
     if (r->header_only)
-        st = status(lp_dbd_run(r, 0, claim_read_only_op, &b));
+        rv = lp_dbd_run(r, 0, claim_read_only_op, &b);
     else
-        st = status(lp_dbd_run(r, LP_DBD_TX, claim_op, &b));
+        rv = lp_dbd_run(r, LP_DBD_TX, claim_op, &b);
+    /* lost to concurrent claims every time: another request consumed it */
+    st = rv == LP_DBD_LOST ? LP_STORE_NOT_FOUND : status(rv);
     *account = b.account;
     return st;
 }
@@ -438,8 +441,14 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  linphone_account **account)
 {
     account_baton b = { NULL, domain, key, NULL };
+    int rv = lp_dbd_run(r, 0, api_key_op, &b);
 
-    return account_run(r, api_key_op, &b, account);
+    *account = b.account;
+    /* the key is valid, but simultaneous uses on other Galera nodes kept
+     * winning its row: served, this use not counted */
+    if (rv == LP_DBD_LOST && b.account)
+        return LP_STORE_OK;
+    return status(rv);
 }
 
 static int passwords_op(lp_tx *t, request_rec *r, void *baton)

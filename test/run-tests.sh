@@ -33,8 +33,15 @@
 #   LP_TEST_MPM   event (default), worker or prefork
 #   APACHE_TEST_PORT  base port (default "select": the first free one from
 #                 8529 in steps of 20, so parallel runs do not collide)
-#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql" (default all;
-#                 spaces or commas between them)
+#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql galera
+#                 pgsql-ha" (default all; spaces or commas between them).
+#                 galera and pgsql-ha are the high-availability passes: a
+#                 3-node Galera cluster and a PostgreSQL primary + standby
+#                 (test/db-ha.sh), running only their own test file
+#                 (ha_galera.t, ha_pgsql.t) to keep the matrix short
+#   LP_HA_BASE    first of the HA servers' ports (default 61300, see
+#                 test/db-ha.sh)
+#   LP_HA_TRIALS  claim trials of ha_galera.t (default 50; make soak-ha: 1000)
 #   LP_DB_DIR     where the database servers keep their data (default: a
 #                 new /tmp/lp-db.XXXXXX, removed afterwards)
 #   LP_PG_PORT, LP_MY_PORT, LP_REDIS_PORT  server ports (55432, 53306, 56379)
@@ -70,6 +77,8 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
     sh "$top/conf/install-deps.sh" $SETS db
     sh "$top/conf/install-deps.sh" client \
         || say "could not install the Linphone client: its tests will be skipped"
+    sh "$top/conf/install-deps.sh" ha \
+        || say "could not install Galera: the galera pass will be skipped"
     # the same client on liblinphone 5.3, in a Debian trixie chroot made
     # once (cached); linphone_client53.t says why when it could not be
     trixie_rc=0
@@ -123,7 +132,9 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
         LP_TEST_REQUIRE_ALL=${LP_TEST_REQUIRE_ALL:-${CI:-}}
         ${LP_PG_PORT:+LP_PG_PORT=$LP_PG_PORT}
         ${LP_MY_PORT:+LP_MY_PORT=$LP_MY_PORT}
-        ${LP_REDIS_PORT:+LP_REDIS_PORT=$LP_REDIS_PORT}"
+        ${LP_REDIS_PORT:+LP_REDIS_PORT=$LP_REDIS_PORT}
+        ${LP_HA_BASE:+LP_HA_BASE=$LP_HA_BASE}
+        ${LP_HA_TRIALS:+LP_HA_TRIALS=$LP_HA_TRIALS}"
     if [ -n "$root_netns" ] && unshare --net true >/dev/null 2>&1; then
         say "running the suite in a private network namespace (loopback only)"
         # shellcheck disable=SC2086
@@ -247,15 +258,31 @@ mpm=${LP_TEST_MPM:-event}
 if [ ! -f "t/conf/mpm-$mpm.httpd" ]; then
     say "LP_TEST_MPM=$mpm: no t/conf/mpm-$mpm.httpd (event, worker or prefork)"; exit 1
 fi
-drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql}" | tr , ' ')
+drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql galera pgsql-ha}" | tr , ' ')
+# the high-availability passes run their own file, and only when the
+# arguments name no file or name it
+ha_opts=""
+ha_files=""
+for a in "$@"; do
+    case $a in -*) ha_opts="$ha_opts $a" ;; *) ha_files="$ha_files $a" ;; esac
+done
+ha_file() {   # driver -> its test file, or nothing when not asked
+    f=t/modules/linphone_provisioning/ha_$(echo "$1" | sed 's/-ha$//').t
+    [ -z "$ha_files" ] && { echo "$f"; return; }
+    case " $ha_files " in *" $f "*|*"/$(basename "$f") "*) echo "$f" ;; esac
+}
 
 # ---------------------------------------------------------------------------
 # Database servers for the pgsql and mysql passes (and redis for cluster.t).
 servers=""
 case " $drivers " in *" pgsql "*) servers="$servers pgsql" ;; esac
 case " $drivers " in *" mysql "*) servers="$servers mysql" ;; esac
+ha_servers=""
+for d in galera pgsql-ha; do
+    case " $drivers " in *" $d "*) [ -n "$(ha_file $d)" ] && ha_servers="$ha_servers $d" ;; esac
+done
 db_env=""
-if [ -n "$servers" ]; then
+if [ -n "$servers$ha_servers" ]; then
     if [ -z "${LP_DB_DIR:-}" ]; then
         LP_DB_DIR=$(mktemp -d /tmp/lp-db.XXXXXX)
         own_db_dir=1
@@ -264,6 +291,9 @@ if [ -n "$servers" ]; then
     stop_servers() {
         [ -n "${LP_DB_KEEP:-}" ] && return 0
         sh "$top/test/db-servers.sh" stop >/dev/null 2>&1 || true
+        for d in $ha_servers; do
+            sh "$top/test/db-ha.sh" stop "$d" >/dev/null 2>&1 || true
+        done
         [ -n "${own_db_dir:-}" ] && rm -rf "$LP_DB_DIR"
         return 0
     }
@@ -273,7 +303,12 @@ if [ -n "$servers" ]; then
     # shellcheck disable=SC2086
     sh "$top/test/db-servers.sh" start $servers redis || true
     db_env=$LP_DB_DIR/env
+    for d in $ha_servers; do
+        say "starting the $d servers (in $LP_DB_DIR)"
+        sh "$top/test/db-ha.sh" start "$d" || true
+    done
 fi
+ha_env=${LP_DB_DIR:+$LP_DB_DIR/ha.env}
 # shellcheck disable=SC1090
 [ -n "$db_env" ] && [ -f "$db_env" ] && . "$db_env"
 
@@ -378,6 +413,36 @@ create_databases() {
             echo "LP_MY_ADMIN_PASSWORD=$LP_MY_ADMIN_PASSWORD"
         } >"$env"
         ;;
+    galera)
+        # the mysql pass's databases, made through node 1 (Galera
+        # replicates the DDL), and one DBDParams per node
+        # shellcheck disable=SC1090
+        . "$ha_env"
+        my_port=${LP_MY_PORT:-}
+        LP_MY_PORT=${LP_GALERA_PORTS%% *}
+        create_databases mysql
+        n=0
+        for p in $LP_GALERA_PORTS; do
+            n=$((n + 1))
+            printf 'Define LP_DB_GALERA%s "host=127.0.0.1 port=%s dbname=lp_main user=lp_apache pass=lp_apache"\n' "$n" "$p"
+        done >>"$conf"
+        printf 'LP_DB_HA=galera\nLP_GALERA_PORTS=%s\nLP_HA_CTL=%s\n' "$LP_GALERA_PORTS" "$LP_HA_CTL" >>"$env"
+        LP_MY_PORT=$my_port
+        return 0 ;;
+    pgsql-ha)
+        # the pgsql pass's databases, made on the primary, reached by
+        # libpq's multi-host form: whichever member is the primary
+        # shellcheck disable=SC1090
+        . "$ha_env"
+        sh "$LP_HA_CTL" sync off
+        pg_port=${LP_PG_PORT:-}
+        LP_PG_PORT=$(sh "$LP_HA_CTL" primary-port pgsql)
+        create_databases pgsql
+        set -- $LP_PGHA_PORTS
+        sed -i "s/host=127.0.0.1 port=[0-9]* /host=127.0.0.1,127.0.0.1 port=$1,$2 target_session_attrs=read-write /" "$conf"
+        printf 'LP_DB_HA=pgsql\nLP_PGHA_PORTS=%s\nLP_HA_CTL=%s\n' "$LP_PGHA_PORTS" "$LP_HA_CTL" >>"$env"
+        LP_PG_PORT=$pg_port
+        return 0 ;;
     esac
     printf 'Define LP_DB_DRIVER %s\n' "$1" >>"$conf"
     for v in LP_REDIS_PORT LP_DB_CTL LP_DB_DIR; do
@@ -404,6 +469,20 @@ driver_missing() {
         ls /usr/lib/*/apr-util-1/apr_dbd_mysql*.so >/dev/null 2>&1 \
             || { echo "no APR mysql driver (apt-get install libaprutil1-dbd-mysql)"; return; }
         perl -MDBD::mysql -e1 2>/dev/null || echo "no DBD::mysql (apt-get install libdbd-mysql-perl)" ;;
+    galera)
+        why=$(sh "$top/test/db-ha.sh" missing galera) || why="test/db-ha.sh failed"
+        [ -z "$why" ] || { echo "$why"; return; }
+        grep -q '^LP_GALERA_PORTS=' "$ha_env" 2>/dev/null \
+            || { echo "the Galera cluster did not start (see $LP_DB_DIR/galera*/server.log)"; return; }
+        ls /usr/lib/*/apr-util-1/apr_dbd_mysql*.so >/dev/null 2>&1 \
+            || { echo "no APR mysql driver (apt-get install libaprutil1-dbd-mysql)"; return; }
+        perl -MDBD::mysql -e1 2>/dev/null || echo "no DBD::mysql (apt-get install libdbd-mysql-perl)" ;;
+    pgsql-ha)
+        grep -q '^LP_PGHA_PORTS=' "$ha_env" 2>/dev/null \
+            || { echo "no PostgreSQL primary + standby (apt-get install postgresql; see $LP_DB_DIR/pgha-*)"; return; }
+        ls /usr/lib/*/apr-util-1/apr_dbd_pgsql*.so >/dev/null 2>&1 \
+            || { echo "no APR pgsql driver (apt-get install libaprutil1-dbd-pgsql)"; return; }
+        perl -MDBD::Pg -e1 2>/dev/null || echo "no DBD::Pg (apt-get install libdbd-pg-perl)" ;;
     *) echo "unknown driver (sqlite3, pgsql or mysql)" ;;
     esac
 }
@@ -417,6 +496,11 @@ if [ -n "$servers" ] && ! grep -q '^LP_REDIS_PORT=' "$db_env" 2>/dev/null; then
     [ -n "$require_all" ] && rc=1
 fi
 for driver in $drivers; do
+    case $driver in
+    galera|pgsql-ha)
+        # not asked for by the file arguments: not run, not a SKIP
+        [ -n "$(ha_file "$driver")" ] || continue ;;
+    esac
     why=$(driver_missing "$driver")
     if [ -n "$why" ]; then
         say "SKIP: the $driver pass: $why"
@@ -439,9 +523,16 @@ matrix $driver: FAIL (database setup)"
     say "running Apache::Test on $driver (MPM $mpm)"
     drc=0
     # shellcheck disable=SC2086
-    t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
-        -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg $extra_args "$@" \
-        2>&1 | tee "t/TEST-$driver.out" || true
+    case $driver in
+    galera|pgsql-ha)
+        t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
+            -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg $extra_args \
+            $ha_opts "$(ha_file "$driver")" 2>&1 | tee "t/TEST-$driver.out" || true ;;
+    *)
+        t/TEST -apxs "$APXS" -httpd "$HTTPD" -httpd_conf "$pf/t/conf/mpm-$mpm.httpd" \
+            -httpd_conf_extra "$pf/t/conf/modules.httpd" $port_arg $extra_args "$@" \
+            2>&1 | tee "t/TEST-$driver.out" || true ;;
+    esac
     # t/TEST's status is lost in the pipe: its closing lines say it
     if ! grep -q '^Result: PASS' "t/TEST-$driver.out"; then
         drc=1

@@ -65,9 +65,10 @@ sub server_of {
 }
 
 sub _request {
-    my($host, $port, $path) = @_;
+    my($host, $port, $path, %h) = @_;
     return "GET $path HTTP/1.0\r\nHost: $host:$port\r\n"
          . "x-linphone-provisioning: load\r\nUser-Agent: lp-load/1\r\n"
+         . join('', map { "$_: $h{$_}\r\n" } sort keys %h)
          . "Connection: close\r\n\r\n";
 }
 
@@ -86,18 +87,20 @@ sub _parse {
 
 # burst($host, $port, @paths): every request sent at once (connections
 # opened first, then the requests written back to back); the answers in
-# order.
+# order.  burst([$host, $port, $path, header => value...], ...): the same
+# over several servers, with headers of their own.
 sub burst {
-    my($host, $port, @paths) = @_;
+    my @to = ref $_[0] ? @_ : do { my($h, $p, @paths) = @_; map { [$h, $p, $_] } @paths };
+    my @paths = map { $_->[2] } @to;
     my(@socks, %buf);
-    for my $path (@paths) {
-        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port,
+    for my $t (@to) {
+        my $s = IO::Socket::INET->new(PeerAddr => $t->[0], PeerPort => $t->[1],
                                       Proto => 'tcp', Timeout => 10);
         push @socks, $s;
     }
     for my $i (0 .. $#paths) {
         next unless $socks[$i];
-        my $req = _request($host, $port, $paths[$i]);
+        my $req = _request(@{ $to[$i] });
         syswrite($socks[$i], $req) or undef $socks[$i];
     }
     my @live = grep { defined } @socks;

@@ -119,8 +119,13 @@ sub dbh_new {
     my %attr = (RaiseError => 1, PrintError => 0, AutoCommit => 1);
     my $dbh;
     if ($driver eq 'pgsql') {
-        $dbh = DBI->connect('dbi:Pg:dbname=lp_' . $name . ';host=127.0.0.1;port='
-                            . db_env('LP_PG_PORT'), db_env('LP_PG_ADMIN'), '',
+        # a primary and its standby (the pgsql-ha pass): whichever is the
+        # primary now
+        my @ha = split ' ', db_env('LP_PGHA_PORTS') // '';
+        my $where = @ha ? 'host=127.0.0.1,127.0.0.1;port=' . join(',', @ha)
+                          . ';target_session_attrs=read-write'
+                        : 'host=127.0.0.1;port=' . db_env('LP_PG_PORT');
+        $dbh = DBI->connect("dbi:Pg:dbname=lp_$name;$where", db_env('LP_PG_ADMIN'), '',
                             { %attr, pg_enable_utf8 => 0 });
     }
     elsif ($driver eq 'mysql') {

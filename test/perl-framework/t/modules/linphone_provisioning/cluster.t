@@ -1,5 +1,5 @@
 # A cluster: two Apache nodes (two more httpd instances on two ports, started
-# here with the same configuration) sharing one server database and one
+# by t/lib/LinphoneNodes.pm with the same configuration) sharing one server database and one
 # redis (LinphoneDigestNonceCache redis:..., the same LinphoneDigestSecret
 # file).  A token consumed on node A is 404 on node B; concurrent requests
 # for one token spread over both nodes give exactly one 200; a digest nonce
@@ -11,8 +11,6 @@ use warnings FATAL => 'all';
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 
-use File::Temp ();
-use IO::Socket::INET ();
 use Time::HiRes qw(sleep);
 use LWP::UserAgent ();
 use LWP::Protocol::http ();
@@ -21,15 +19,12 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 use LinphoneLoad;
+use LinphoneNodes;
 
 my $ROUNDS  = 3;
 my $CLIENTS = 20;
 
-my $cfg     = Apache::Test::config();
-my $httpd   = Apache::Test::vars('httpd');
-my $modules = $cfg->apxs('LIBEXECDIR');
-my $t_dir   = Apache::Test::vars('t_dir');
-my $so      = Apache::Test::vars('top_dir') . '/../../.libs/mod_linphone_provisioning.so';
+my $modules = Apache::Test::config()->apxs('LIBEXECDIR');
 my $redis   = db_env('LP_REDIS_PORT');
 
 plan tests => 5 + $ROUNDS * 3 + 12,
@@ -38,98 +33,14 @@ plan tests => 5 + $ROUNDS * 3 + 12,
            'redis on loopback (test/db-servers.sh)' => $redis,
            'mod_socache_redis' => -f "$modules/mod_socache_redis.so" };
 
-my $dir    = File::Temp::tempdir(CLEANUP => 1);
-my $secret = "$dir/digest.secret";
-open my $sfh, '>', $secret or die "$secret: $!";
-print $sfh random_token(48);
-close $sfh;
-
-sub free_port {
-    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)
-        or die "no free port: $!";
-    my $p = $s->sockport;
-    close $s;
-    return $p;
-}
-
-# start_node($name) -> base URL; the node runs until stop_nodes().
-my @nodes;
-sub start_node {
-    my $name = shift;
-    my $port = free_port();
-    my $nd   = "$dir/$name";
-    mkdir $nd or die "$nd: $!";
-    open my $fh, '>', "$nd/httpd.conf" or die $!;
-    print $fh <<"CONF";
-ServerRoot "$t_dir"
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-<IfModule !mod_unixd.c>
-    LoadModule unixd_module $modules/mod_unixd.so
-</IfModule>
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule authn_core_module $modules/mod_authn_core.so
-LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule dbd_module $modules/mod_dbd.so
-LoadModule socache_redis_module $modules/mod_socache_redis.so
-LoadModule linphone_provisioning_module $so
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile $nd/httpd.pid
-ErrorLog $nd/error_log
-LogLevel info
-DefaultRuntimeDir $nd
-StartServers 2
-ThreadsPerChild 16
-MaxRequestWorkers 64
-Include $t_dir/conf/lp-db.conf
-DBDriver \${LP_DB_DRIVER}
-DBDParams "\${LP_DB_MAIN}"
-LinphoneProvisioningRC $t_dir/conf/linphone.rc
-LinphoneDigestNonceCache redis:127.0.0.1:$redis
-LinphoneDigestSecret $secret
-<Location /provisioning>
-    SetHandler linphone-provisioning
-</Location>
-<Location /provisioning/me>
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
-</Location>
-CONF
-    close $fh;
-    my $rc = system($httpd, '-d', $t_dir, '-f', "$nd/httpd.conf", '-k', 'start');
-    die "node $name: httpd -k start failed ($rc), see $nd/error_log\n" if $rc;
-    push @nodes, $nd;
-    for (1 .. 100) {                                    # up to 10 s
-        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 1);
-        if ($s) { close $s; return "http://127.0.0.1:$port" }
-        sleep 0.1;
-    }
-    die "node $name did not listen on $port, see $nd/error_log\n";
-}
-
-sub stop_nodes {
-    for my $nd (@nodes) {
-        system($httpd, '-d', $t_dir, '-f', "$nd/httpd.conf", '-k', 'stop');
-        for (1 .. 100) { last unless -e "$nd/httpd.pid"; sleep 0.1 }
-    }
-    @nodes = ();
-}
-END { stop_nodes() }
-
-my $A = start_node('a');
-my $B = start_node('b');
+my $A = start_node('a', redis => $redis);
+my $B = start_node('b', redis => $redis);
 my $ua = LWP::UserAgent->new(max_redirect => 0, timeout => 30);
 
 sub get { my($url, @h) = @_; return $ua->get($url, @h) }
 
 my $domain = 'cluster.example.org';
-sub new_account {
-    my $user = uniq('cl');
-    my $id = create_account($user, $domain, 'Cluster',
-                            passwords => [[ha1('SHA-256', $user, $domain, 'pw'), 'SHA-256']]);
-    return ($id, $user);
-}
+sub new_account { node_account('cl', $domain, 'Cluster') }
 
 # --- a token consumed on A is gone on B ------------------------------------
 my($id, $user) = new_account();
@@ -215,9 +126,5 @@ for my $round (1 .. 2) {
 }
 
 stop_nodes();
-my @crash;
-for my $name ('a', 'b') {
-    open my $fh, '<', "$dir/$name/error_log" or next;
-    push @crash, grep { /exit signal|Segmentation fault|AH00052/ } <$fh>;
-}
+my @crash = node_crashes();
 is(scalar @crash, 0, 'no child crashed on either node') or diag(@crash);
