@@ -46,6 +46,9 @@ typedef enum {
     LP_SQL_CONTACT_TYPES_FIND,
     LP_SQL_CONTACT_ACTIONS_FIND,
     LP_SQL_ACCOUNT_LOCK,
+    LP_SQL_SPACE_FIND_21,
+    LP_SQL_CARDDAV_SERVERS_FIND,
+    LP_SQL_CARDDAV_CREDENTIALS_FIND,
     LP_SQL_COUNT
 } lp_sql_id;
 
@@ -55,7 +58,19 @@ typedef enum {
     "a.blocked"
 #define LP_SQL_ACCOUNT_NCOLS 7
 
-#define LP_SQL_SPACE_NCOLS 18
+/* SPACE_FIND (FlexiAPI 2.0) and SPACE_FIND_21: host, domain, realm,
+ * custom_provisioning_entries, overwrite-all, then the header flag (2.0) or
+ * the digest configuration's default_password_algorithm (2.1), the ui
+ * flags, the space's id and (2.1) the digest configuration's id (NULL: the
+ * space has none). */
+#define LP_SQL_SPACE_NCOLS 19
+#define LP_SQL_SPACE21_NCOLS 20
+
+/* CARDDAV_SERVERS_FIND by space id: enabled, uri, min_characters,
+ * results_limit, timeout, delay, fields_for_user_input, fields_for_domain,
+ * use_exact_match_policy.  CARDDAV_CREDENTIALS_FIND by account id:
+ * username, password, realm, algorithm. */
+#define LP_SQL_CARDDAV_NCOLS 9
 
 /* The contacts statements, in that order: CONTACTS_FIND's accounts (id,
  * username, domain, display_name, dtmf_protocol) by id, then the types

@@ -76,10 +76,21 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  const char *domain,
                                  linphone_account **account);
 
+/* FlexiAPI's schema generations (lp_store_space) */
+#define LP_FLEXIAPI_NONE 0
+#define LP_FLEXIAPI_20 20
+#define LP_FLEXIAPI_21 21
+
 /** The `spaces` row of a host as strings (NULL for SQL NULL), in the
- *  column order of LP_SQL_SPACE_FIND (LP_SQL_SPACE_NCOLS of them). */
+ *  column order of LP_SQL_SPACE_FIND or, *generation LP_FLEXIAPI_21, of
+ *  LP_SQL_SPACE_FIND_21.  A database of neither generation is
+ *  LP_STORE_UNAVAILABLE (logged). */
 lp_store_status lp_store_space(request_rec *r, const char *host,
-                               const char ***row);
+                               const char ***row, int *generation);
+/** The CardDAV servers of a space, by its id, as rows of
+ *  LP_SQL_CARDDAV_SERVERS_FIND (none without FlexiAPI 2.1's table). */
+lp_store_status lp_store_carddav_servers(request_rec *r, const char *space_id,
+                                         apr_array_header_t **rows);
 /** Checks a provisioning token as a claim would (NOT_FOUND, EXPIRED,
  *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction.
  *  domain as in lp_claim (NULL: any). */

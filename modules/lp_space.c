@@ -66,23 +66,46 @@ static void copy(apr_pool_t *p, lp_space *to, const lp_space *from)
 #define DUP(s) ((s) ? apr_pstrdup(p, s) : NULL)
     to->host = DUP(from->host);
     to->domain = DUP(from->domain);
+    to->id = DUP(from->id);
+    to->generation = from->generation;
     to->realm = DUP(from->realm);
     to->custom = DUP(from->custom);
     to->overwrite_all = from->overwrite_all;
     to->require_header = from->require_header;
+    to->password_algorithm = DUP(from->password_algorithm);
     for (i = 0; i < LP_UI_FLAGS; i++)
         to->ui[i] = DUP(from->ui[i]);
+    to->carddav = apr_array_make(p, from->carddav ? from->carddav->nelts : 1,
+                                 sizeof(lp_carddav_server));
+    for (i = 0; from->carddav && i < from->carddav->nelts; i++) {
+        const lp_carddav_server *f = &APR_ARRAY_IDX(from->carddav, i,
+                                                    lp_carddav_server);
+        lp_carddav_server *t = apr_array_push(to->carddav);
+
+        t->enabled = DUP(f->enabled);
+        t->uri = DUP(f->uri);
+        t->min_characters = DUP(f->min_characters);
+        t->results_limit = DUP(f->results_limit);
+        t->timeout = DUP(f->timeout);
+        t->delay = DUP(f->delay);
+        t->fields_for_user_input = DUP(f->fields_for_user_input);
+        t->fields_for_domain = DUP(f->fields_for_domain);
+        t->use_exact_match_policy = DUP(f->use_exact_match_policy);
+    }
 #undef DUP
 }
 
-/* A row of LP_SQL_SPACE_FIND as a space (strings in `p`). */
+/* A row of LP_SQL_SPACE_FIND or, generation LP_FLEXIAPI_21, of
+ * LP_SQL_SPACE_FIND_21 as a space (strings in `p`). */
 static void from_row(request_rec *r, apr_pool_t *p, const char **v,
-                     lp_space *s)
+                     int generation, lp_space *s)
 {
     int i;
 
     s->host = v[0];
     s->domain = v[1];
+    s->id = v[6 + LP_UI_FLAGS];
+    s->generation = generation;
     s->realm = v[2] && *v[2] ? v[2] : NULL;
     s->custom = v[3] && *v[3] ? v[3] : NULL;
     if (s->custom) {
@@ -99,7 +122,16 @@ static void from_row(request_rec *r, apr_pool_t *p, const char **v,
         }
     }
     s->overwrite_all = lp_bool_parse(v[4]) == 1;
-    s->require_header = lp_bool_parse(v[5]) != 0;      /* default: required */
+    if (generation == LP_FLEXIAPI_21) {
+        /* FlexiAPI 2.1 always requires the header: the directive decides
+         * (default On).  Its algorithms are MD5 and SHA-256. */
+        s->require_header = -1;
+        s->password_algorithm = !v[6 + LP_UI_FLAGS + 1] ? NULL
+                                : v[5] && !strcmp(v[5], "MD5") ? "MD5"
+                                : "SHA-256";
+    }
+    else
+        s->require_header = lp_bool_parse(v[5]) != 0;  /* default: required */
     for (i = 0; i < LP_UI_FLAGS - 1; i++)
         s->ui[i] = lp_bool_parse(v[6 + i]) == 1 ? "1" : "0";
     s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", v[6 + LP_UI_FLAGS - 1]
@@ -114,6 +146,8 @@ static int fetch(request_rec *r, lp_space *out)
     apr_time_t now = apr_time_now();
     cache_entry *e;
     const char **row;
+    apr_array_header_t *servers;
+    int generation, i;
 
     lock();
     e = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
@@ -124,7 +158,8 @@ static int fetch(request_rec *r, lp_space *out)
     }
     unlock();
 
-    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
+    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row,
+                           &generation)) {
     case LP_STORE_OK:
         break;
     case LP_STORE_NOT_FOUND:
@@ -132,7 +167,28 @@ static int fetch(request_rec *r, lp_space *out)
     default:
         return SPACE_FAILED;
     }
-    from_row(r, r->pool, row, out);
+    from_row(r, r->pool, row, generation, out);
+    if (lp_store_carddav_servers(r, out->id ? out->id : "0", &servers)
+        != LP_STORE_OK)
+        return SPACE_FAILED;
+    out->carddav = apr_array_make(r->pool, servers->nelts + 1,
+                                  sizeof(lp_carddav_server));
+    for (i = 0; i < servers->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(servers, i, const char **);
+        lp_carddav_server *cs = apr_array_push(out->carddav);
+
+#define TEXT(s) ((s) ? (s) : "")
+        cs->enabled = lp_bool_parse(v[0]) == 1 ? "1" : "0";
+        cs->uri = TEXT(v[1]);
+        cs->min_characters = TEXT(v[2]);
+        cs->results_limit = TEXT(v[3]);
+        cs->timeout = TEXT(v[4]);
+        cs->delay = TEXT(v[5]);
+        cs->fields_for_user_input = TEXT(v[6]);
+        cs->fields_for_domain = TEXT(v[7]);
+        cs->use_exact_match_policy = lp_bool_parse(v[8]) == 1 ? "1" : "0";
+#undef TEXT
+    }
     if (c->spaces_cache <= 0)
         return SPACE_FOUND;
 

@@ -127,8 +127,34 @@ static const statement catalogue[LP_SQL_COUNT] = {
         "disable_broadcast_feature, hide_settings, hide_account_settings, "
         "disable_call_recordings_feature, only_display_sip_uri_username, "
         "assistant_hide_create_account, assistant_disable_qr_code, "
-        "assistant_hide_third_party_account, max_account "
+        "assistant_hide_third_party_account, max_account, id "
         "FROM spaces WHERE host = %s", { 0 } },
+    /* FlexiAPI 2.1: the realm and the reset password's algorithm are the
+     * space's digest configuration's, and there is no header flag */
+    [LP_SQL_SPACE_FIND_21] = { "linphone_space_find_21",
+        "SELECT s.host, s.domain, d.realm, s.custom_provisioning_entries, "
+        "s.custom_provisioning_overwrite_all, d.default_password_algorithm, "
+        "s.super, s.disable_chat_feature, s.disable_meetings_feature, "
+        "s.disable_broadcast_feature, s.hide_settings, "
+        "s.hide_account_settings, s.disable_call_recordings_feature, "
+        "s.only_display_sip_uri_username, s.assistant_hide_create_account, "
+        "s.assistant_disable_qr_code, s.assistant_hide_third_party_account, "
+        "s.max_account, s.id, d.id FROM spaces s "
+        "LEFT JOIN space_digest_authentication_configurations d "
+        "ON d.id = (SELECT MIN(e.id) FROM "
+        "space_digest_authentication_configurations e "
+        "WHERE e.space_id = s.id) "
+        "WHERE s.host = %s", { 0 } },
+    /* every server of the space, enabled or not, as FlexiAPI lists them */
+    [LP_SQL_CARDDAV_SERVERS_FIND] = { "linphone_carddav_servers_find",
+        "SELECT enabled, uri, min_characters, results_limit, timeout, delay, "
+        "fields_for_user_input, fields_for_domain, use_exact_match_policy "
+        "FROM space_carddav_servers WHERE space_id = %lld ORDER BY id",
+        { 0 } },
+    [LP_SQL_CARDDAV_CREDENTIALS_FIND] = { "linphone_carddav_credentials_find",
+        "SELECT username, password, realm, algorithm "
+        "FROM account_carddav_credentials WHERE account_id = %lld "
+        "ORDER BY space_carddav_server_id", { 0 } },
     /* FlexiAPI's contacts of an account: its own `contacts` rows and the
      * members of every contacts list attached to it, each once */
     [LP_SQL_CONTACTS_FIND] = { "linphone_contacts_find",

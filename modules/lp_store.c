@@ -70,6 +70,7 @@ typedef struct {
     apr_time_t deadline;    /* of the request using it: see tx_deadline() */
     int lock_wait;          /* server: the session's lock wait, -1 unknown */
     apr_time_t zone_synced; /* mysql: when the session's time_zone was set */
+    int generation;         /* FlexiAPI's spaces: LP_FLEXIAPI_*, see below */
 } lp_conn;
 
 typedef struct {
@@ -422,6 +423,44 @@ static int fatal(tx *t, int rv)
                || rv == SQLITE_CANTOPEN || rv == SQLITE_NOTADB);
 }
 
+/* FlexiAPI's schema generation, told by which spaces statement prepares:
+ * 2.0 (spaces holds account_realm and the header flag) or 2.1 (they moved
+ * to space_digest_authentication_configurations or were dropped).  Neither
+ * (no spaces table, or another shape) still serves everything but
+ * LinphoneProvisioningSpaces. */
+static int generation_of(const lp_conn *c)
+{
+    if (c->stmt[LP_SQL_SPACE_FIND])
+        return LP_FLEXIAPI_20;
+    if (c->stmt[LP_SQL_SPACE_FIND_21])
+        return LP_FLEXIAPI_21;
+    return LP_FLEXIAPI_NONE;
+}
+
+/* The generation last said by this process, LP_FLEXIAPI_NONE + 1 for none
+ * yet: said again only when a connection finds another one (a database
+ * upgraded under a running server, or virtual hosts on different ones). */
+static apr_uint32_t generation_said = LP_FLEXIAPI_NONE + 1;
+
+static void generation_say(request_rec *r, int generation)
+{
+    if (apr_atomic_xchg32(&generation_said, (apr_uint32_t)generation)
+        == (apr_uint32_t)generation)
+        return;
+    if (generation == LP_FLEXIAPI_NONE)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0131)
+                      "the database of %s has no FlexiAPI 2.0 or 2.1 spaces "
+                      "table (LinphoneProvisioningSpaces On answers 503 "
+                      "there)", r->server->server_hostname);
+    else
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0131)
+                      "the database of %s has FlexiAPI %s's spaces%s",
+                      r->server->server_hostname,
+                      generation == LP_FLEXIAPI_21 ? "2.1" : "2.0",
+                      generation == LP_FLEXIAPI_21 ? " (CardDAV included)"
+                                                   : "");
+}
+
 /* Runs the session statements of the dialect (one per line). */
 static int session_setup(request_rec *r, ap_dbd_t *dbd, lp_conn *c)
 {
@@ -518,24 +557,25 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
         rv = apr_dbd_prepare(dbd->driver, c->pool, dbd->handle,
                              lp_sql_text(i, c->dialect), lp_sql_label(i),
                              &c->stmt[i]);
-        if (rv && (i == LP_SQL_CONTACTS_FIND || i == LP_SQL_CONTACT_TYPES_FIND
-                   || i == LP_SQL_CONTACT_ACTIONS_FIND)) {
+        if (rv && (i == LP_SQL_SPACE_FIND || i == LP_SQL_SPACE_FIND_21
+                   || i == LP_SQL_CARDDAV_SERVERS_FIND
+                   || i == LP_SQL_CARDDAV_CREDENTIALS_FIND)) {
+            /* which of them prepare tells the schema's generation (said
+             * below); the CardDAV tables are FlexiAPI 2.1's, optional */
+            c->stmt[i] = NULL;
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, LPLOGNO(0130)
+                          "cannot prepare statement %s: %s", lp_sql_label(i),
+                          driver_error(r, dbd, rv));
+        }
+        else if (rv && (i == LP_SQL_CONTACTS_FIND
+                        || i == LP_SQL_CONTACT_TYPES_FIND
+                        || i == LP_SQL_CONTACT_ACTIONS_FIND)) {
             /* only the contacts list uses them: a database without its
              * tables (an older FlexiAPI) serves an empty list, said once
              * per process by lp_store_contacts */
             c->stmt[i] = NULL;
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, LPLOGNO(0120)
                           "cannot prepare statement %s: %s", lp_sql_label(i),
-                          driver_error(r, dbd, rv));
-        }
-        else if (rv && i == LP_SQL_SPACE_FIND) {
-            /* only LinphoneProvisioningSpaces uses it: a database without
-             * the spaces table (or with another FlexiAPI's columns) still
-             * serves everything else */
-            c->stmt[i] = NULL;
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0111)
-                          "cannot prepare statement %s: %s (needed by "
-                          "LinphoneProvisioningSpaces only)", lp_sql_label(i),
                           driver_error(r, dbd, rv));
         }
         else if (rv) {
@@ -547,6 +587,8 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
             return NULL;
         }
     }
+    c->generation = generation_of(c);
+    generation_say(r, c->generation);
     c->ready = 1;
     return c;
 }
@@ -879,12 +921,42 @@ static lp_store_status reset_password(tx *t, const lp_claim *cl,
     return LP_STORE_OK;
 }
 
+/* The account's CardDAV credentials (FlexiAPI 2.1; none without the
+ * table). */
+static lp_store_status load_carddav(tx *t, linphone_account *a)
+{
+    apr_array_header_t *rows;
+    const char *args[1];
+    int i;
+
+    a->carddav = NULL;
+    if (!t->conn->stmt[LP_SQL_CARDDAV_CREDENTIALS_FIND])
+        return LP_STORE_OK;
+    args[0] = apr_psprintf(t->r->pool, "%" APR_INT64_T_FMT, a->id);
+    if (read_rows(t, LP_SQL_CARDDAV_CREDENTIALS_FIND, 1, args, &rows))
+        return LP_STORE_UNAVAILABLE;
+    a->carddav = apr_array_make(t->r->pool, rows->nelts + 1,
+                                sizeof(linphone_carddav_credential));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(rows, i, const char **);
+        linphone_carddav_credential *cr = apr_array_push(a->carddav);
+
+        cr->username = v[0] ? v[0] : "";
+        cr->password = v[1] ? v[1] : "";
+        cr->realm = v[2] ? v[2] : "";
+        cr->algorithm = v[3] ? v[3] : "";
+    }
+    return LP_STORE_OK;
+}
+
 static lp_store_status load_passwords(tx *t, linphone_account *a)
 {
     apr_array_header_t *rows;
     const char *args[1];
     int i;
 
+    if (load_carddav(t, a) != LP_STORE_OK)
+        return LP_STORE_UNAVAILABLE;
     args[0] = apr_psprintf(t->r->pool, "%" APR_INT64_T_FMT, a->id);
     if (read_rows(t, LP_SQL_PASSWORDS_FIND, 1, args, &rows))
         return LP_STORE_UNAVAILABLE;
@@ -1047,7 +1119,8 @@ static lp_store_status claim_read_only(tx *t, const lp_claim *cl,
     (*account)->realm = lp_realm(t->r, (*account)->domain);
     if (!cl->reset_password)
         return load_passwords(t, *account);
-    if (!(ha1 = fresh_ha1(t, cl, *account)))
+    if (!(ha1 = fresh_ha1(t, cl, *account))
+        || load_carddav(t, *account) != LP_STORE_OK)
         return LP_STORE_UNAVAILABLE;
     (*account)->passwords = apr_array_make(t->r->pool, 1, sizeof *pw);
     pw = apr_array_push((*account)->passwords);
@@ -1188,21 +1261,25 @@ lp_store_status lp_store_passwords(request_rec *r, linphone_account *a)
     return st;
 }
 
-static lp_store_status space_tx(tx *t, const char *host, const char ***row)
+static lp_store_status space_tx(tx *t, const char *host, const char ***row,
+                                int *generation)
 {
     apr_array_header_t *rows;
     const char *args[1];
 
-    if (!t->conn->stmt[LP_SQL_SPACE_FIND]) {
+    *generation = t->conn->generation;
+    if (*generation == LP_FLEXIAPI_NONE) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0112)
-                      "LinphoneProvisioningSpaces is On but the spaces "
-                      "statement could not be prepared (see LP0111: is the "
-                      "spaces table installed?)");
+                      "LinphoneProvisioningSpaces is On but the database "
+                      "has neither FlexiAPI 2.0's nor 2.1's spaces (see "
+                      "LP0131: is the spaces table installed?)");
         return LP_STORE_UNAVAILABLE;
     }
 
     args[0] = host;
-    if (read_rows(t, LP_SQL_SPACE_FIND, 1, args, &rows))
+    if (read_rows(t, *generation == LP_FLEXIAPI_21 ? LP_SQL_SPACE_FIND_21
+                                                   : LP_SQL_SPACE_FIND,
+                  1, args, &rows))
         return LP_STORE_UNAVAILABLE;
     if (rows->nelts != 1)
         return LP_STORE_NOT_FOUND;
@@ -1211,7 +1288,7 @@ static lp_store_status space_tx(tx *t, const char *host, const char ***row)
 }
 
 lp_store_status lp_store_space(request_rec *r, const char *host,
-                               const char ***row)
+                               const char ***row, int *generation)
 {
     tx t;
     lp_store_status st;
@@ -1219,7 +1296,35 @@ lp_store_status lp_store_space(request_rec *r, const char *host,
     if (tx_open(r, &t))
         return LP_STORE_UNAVAILABLE;
     do
-        st = space_tx(&t, host, row);
+        st = space_tx(&t, host, row, generation);
+    while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
+    return st;
+}
+
+static lp_store_status carddav_servers_tx(tx *t, const char *space_id,
+                                          apr_array_header_t **rows)
+{
+    const char *args[1];
+
+    if (!t->conn->stmt[LP_SQL_CARDDAV_SERVERS_FIND]) {
+        *rows = apr_array_make(t->r->pool, 1, sizeof(const char **));
+        return LP_STORE_OK;
+    }
+    args[0] = space_id;
+    return read_rows(t, LP_SQL_CARDDAV_SERVERS_FIND, 1, args, rows)
+           ? LP_STORE_UNAVAILABLE : LP_STORE_OK;
+}
+
+lp_store_status lp_store_carddav_servers(request_rec *r, const char *space_id,
+                                         apr_array_header_t **rows)
+{
+    tx t;
+    lp_store_status st;
+
+    if (tx_open(r, &t))
+        return LP_STORE_UNAVAILABLE;
+    do
+        st = carddav_servers_tx(&t, space_id, rows);
     while (st == LP_STORE_UNAVAILABLE && tx_retry(&t));
     return st;
 }
