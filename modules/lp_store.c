@@ -442,8 +442,10 @@ static int generation_of(const lp_conn *c)
  * upgraded under a running server, or virtual hosts on different ones). */
 static apr_uint32_t generation_said = LP_FLEXIAPI_NONE + 1;
 
-static void generation_say(request_rec *r, int generation)
+static void generation_say(request_rec *r, const lp_conn *c)
 {
+    int generation = c->generation;
+
     if (apr_atomic_xchg32(&generation_said, (apr_uint32_t)generation)
         == (apr_uint32_t)generation)
         return;
@@ -454,11 +456,12 @@ static void generation_say(request_rec *r, int generation)
                       "there)", r->server->server_hostname);
     else
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0131)
-                      "the database of %s has FlexiAPI %s's spaces%s",
-                      r->server->server_hostname,
+                      "the database of %s has FlexiAPI %s's spaces, %s "
+                      "CardDAV tables", r->server->server_hostname,
                       generation == LP_FLEXIAPI_21 ? "2.1" : "2.0",
-                      generation == LP_FLEXIAPI_21 ? " (CardDAV included)"
-                                                   : "");
+                      c->stmt[LP_SQL_CARDDAV_SERVERS_FIND]
+                      && c->stmt[LP_SQL_CARDDAV_CREDENTIALS_FIND]
+                      ? "with" : "without");
 }
 
 /* Runs the session statements of the dialect (one per line). */
@@ -588,7 +591,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
         }
     }
     c->generation = generation_of(c);
-    generation_say(r, c->generation);
+    generation_say(r, c);
     c->ready = 1;
     return c;
 }
