@@ -267,7 +267,7 @@ MYSQL() { mariadb --no-defaults -h 127.0.0.1 -P "$LP_MY_PORT" -u "$LP_MY_ADMIN" 
 # The account Apache uses gets exactly the privileges the documentation
 # gives a site (conf/schema/grants-*.sql).
 pg_grants() {   # database role
-    grants_of "$3" <"$top/conf/schema/grants-pgsql.sql" | PSQL -d "$1" -v role="$2" -f -
+    grants_of "${3:-}" <"$top/conf/schema/grants-pgsql.sql" | PSQL -d "$1" -v role="$2" -f -
 }
 # The grants as a site applies them: FlexiAPI 2.1's tables only where they
 # exist (third argument "2.1")
@@ -275,12 +275,13 @@ grants_of() {
     if [ "$1" = 2.1 ]; then cat; else grep -v -E 'space_digest|carddav'; fi
 }
 my_grants() {   # database user [2.1]
-    grants_of "$3" <"$top/conf/schema/grants-mysql.sql" | MYSQL "$1"
+    grants_of "${3:-}" <"$top/conf/schema/grants-mysql.sql" | MYSQL "$1"
     MYSQL -e "GRANT linphone_provisioning TO $2; SET DEFAULT ROLE linphone_provisioning FOR $2"
 }
 
 # create_databases DRIVER: fresh databases main, fail, flexi and flexi21
-# (FlexiAPI 2.0.7's and 2.1's own schemas) and nospaces (main's without the optional tables: spaces and the
+# (FlexiAPI 2.0.7's and 2.1's own schemas) and nospaces (main's without the
+# optional tables: spaces and the
 # contacts ones, as an older FlexiAPI), and t/conf/lp-db.conf + t/conf/lp-db.env.
 NOCONTACTS="DROP TABLE contacts; DROP TABLE contacts_list_contact;
 DROP TABLE account_contacts_list; DROP TABLE contacts_lists;

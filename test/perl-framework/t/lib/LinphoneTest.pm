@@ -4,7 +4,7 @@ package LinphoneTest;
 #
 # The suite runs once per database driver (test/run-tests.sh): sqlite3,
 # pgsql or mysql, as t/conf/lp-db.env says (sqlite3 when it is missing).
-# The databases are named main (every virtual host), fail (lp_dbfail) and
+# The databases are named main (every virtual host), fail (lp_dbfail),
 # flexi and flexi21 (lp_flexi, lp_flexi21: FlexiAPI 2.0's and 2.1's own
 # schemas); dbh($name) is a DBI handle on
 # the same database Apache uses, as an administrator.  SQL here must run on
