@@ -259,6 +259,9 @@ sub run_client {
             my $list = $r{friend_lists}[-1] or next;
             push @{ $list->{friends} }, $cur = {};
         }
+        elsif ($k eq 'remote_contact_directory_api') {
+            $r{$k} = $v;
+        }
         elsif ($k eq 'remote_contact_directory') {
             push @{ $r{remote_contact_directories} }, $cur = { section => $v };
         }

@@ -502,6 +502,13 @@ for my $v (qw(contacts contacts_tls)) {
               ['c21.realm', $sha, 'SHA-256', $domain],
               "FlexiAPI 2.1: the account's, realm from the digest configuration");
     my($rcd) = @{ $r->{remote_contact_directories} };
+    diag("the client holds: " . join('; ',
+        (map { my $a = $_; "auth info " . join(' ', map { "$_=" . ($a->{$_} // '') }
+                                              qw(username domain realm algorithm)) }
+         @{ $r->{auth_infos} }),
+        (map { my $d = $_; "[$d->{section}] " . join(' ', map { "$_=$d->{$_}" }
+                                                    grep { $_ ne 'section' } sort keys %$d) }
+         @{ $r->{remote_contact_directories} })));
     is($rcd && $rcd->{section}, 'remote_contact_directory_0',
        'FlexiAPI 2.1: the client holds remote_contact_directory_0');
     is_deeply($rcd && { map { ($_ => $rcd->{$_}) } grep { $_ ne 'section' } keys %$rcd },
