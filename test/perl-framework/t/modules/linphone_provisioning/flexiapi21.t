@@ -16,7 +16,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 43;
+plan tests => 47;
 
 Apache::TestRequest::module('lp_flexi21');
 my $dbh = dbh('flexi21');
@@ -123,7 +123,7 @@ ok($doc && !grep({ $_ eq 'auth_info_3' } doc_sections($doc)),
    "the account's one password takes auth_info_2, the last");
 like($res->content, qr{<entry name="uri">https://dav\.example\.org/card\?a=1&amp;b=&lt;2&gt;</entry>},
      'values XML-escaped');
-my @order = grep { /^(remote_contact_directory|auth_info|proxy_0)/ } doc_sections($doc);
+my @order = $doc ? grep { /^(remote_contact_directory|auth_info|proxy_0)/ } doc_sections($doc) : ();
 is("@order", 'remote_contact_directory_0 remote_contact_directory_1 auth_info_0 auth_info_1 '
    . 'proxy_0 auth_info_2', "sections in FlexiAPI 2.1's order");
 
@@ -134,6 +134,24 @@ $doc = parse_doc($res);
 is($doc && doc_entry($doc, 'remote_contact_directory_0', 'type'), 'carddav',
    '... with the remote contact directories');
 ok($doc && !grep({ /^auth_info/ } doc_sections($doc)), '... and no auth_info');
+
+# --- /provisioning/me: the Digest realm, and the credentials on an API key -----
+$res = hget('/provisioning/me', lp_header, @host, From => "sip:$user\@$domain");
+status_is($res, 401, '/me without credentials: 401');
+like(join("\n", $res->header('WWW-Authenticate')), qr/realm="\Q$realm\E"/,
+     "... challenged in the digest configuration's realm");
+{
+    my $key = random_token(40);
+    $dbh->do('INSERT INTO api_keys (account_id, ' . db_key() . ', last_used_at, requests,'
+             . ' created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
+             undef, $id, $key, $now, $now, $now);
+    $res = hget('/provisioning/me', lp_header, @host, 'x-api-key' => $key);
+    status_is($res, 200, '/me with an API key: 200');
+    $doc = parse_doc($res);
+    ok($doc && doc_entry($doc, 'auth_info_0', 'ha1') eq $cred0
+       && doc_entry($doc, 'auth_info_2', 'ha1') eq $sha,
+       '... credentials first, the password after them');
+}
 
 # --- the header: only LinphoneProvisioningRequireHeader ------------------------
 status_is(hget('/provisioning', @host), 400, 'no header, directive default On: 400');
