@@ -16,7 +16,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 47;
+plan tests => 48;
 
 Apache::TestRequest::module('lp_flexi21');
 my $dbh = dbh('flexi21');
@@ -158,6 +158,12 @@ status_is(hget('/provisioning', @host), 400, 'no header, directive default On: 4
 {
     Apache::TestRequest::module('lp_flexi21_noheader');
     status_is(hget('/provisioning', @host), 200, 'no header, directive Off: 200');
+    # the same child may answer from its spaces cache: the servers too
+    my @uris = map { my $d = parse_doc($_);
+                     $d ? doc_entry($d, 'remote_contact_directory_1', 'uri') // '' : '' }
+               map { hget('/provisioning', @host) } 1 .. 4;
+    is("@uris", join(' ', ('https://dav2.example.org/') x 4),
+       '... the servers, from the database or the spaces cache');
     Apache::TestRequest::module('lp_flexi21');
 }
 

@@ -48,31 +48,23 @@ my $db      = 'client';
 my($mpm)    = ($ENV{LP_TEST_MPM} || 'event') =~ /^(event|worker|prefork)$/;
 $mpm      ||= 'event';
 
-# --- database: t/db/client.sqlite, from the shipped schema ------------------
-my $file = db_file($db);
-unlink $file, "$file-wal", "$file-shm", "$file-journal";
-{
-    open my $fh, '<', "$top/conf/schema/sqlite3.sql" or die "schema: $!";
+# --- databases: a fresh t/db/NAME.sqlite from a shipped schema -------------
+sub fresh_db {
+    my($name, $schema) = @_;
+    my $f = db_file($name);
+    unlink $f, "$f-wal", "$f-shm", "$f-journal";
+    open my $fh, '<', "$top/conf/schema/$schema" or die "schema: $!";
     my $sql = do { local $/; <$fh> };
-    my $h = DBI->connect("dbi:SQLite:dbname=$file", '', '',
+    my $h = DBI->connect("dbi:SQLite:dbname=$f", '', '',
                          { RaiseError => 1, PrintError => 0 });
     $h->{sqlite_allow_multiple_statements} = 1;
     $h->do($sql);
     $h->disconnect;
+    return $f;
 }
-
-# t/db/client21.sqlite: FlexiAPI 2.1's schema, spaces on (host 127.0.0.1)
-my $file21 = db_file('client21');
-unlink $file21, "$file21-wal", "$file21-shm", "$file21-journal";
-{
-    open my $fh, '<', "$top/conf/schema/flexiapi-2.1-sqlite3.sql" or die "schema: $!";
-    my $sql = do { local $/; <$fh> };
-    my $h = DBI->connect("dbi:SQLite:dbname=$file21", '', '',
-                         { RaiseError => 1, PrintError => 0 });
-    $h->{sqlite_allow_multiple_statements} = 1;
-    $h->do($sql);
-    $h->disconnect;
-}
+my $file = fresh_db($db, 'sqlite3.sql');
+# FlexiAPI 2.1's schema, spaces on (host 127.0.0.1)
+my $file21 = fresh_db('client21', 'flexiapi-2.1-sqlite3.sql');
 
 # --- the base rc: what a real deployment needs for the client to create an
 # account from proxy_0 (a server address, here through proxy_default_values);
