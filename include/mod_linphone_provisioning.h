@@ -36,6 +36,15 @@ typedef struct linphone_password {
     const char *algorithm;  /* "MD5", "SHA-256" or "CLRTXT" */
 } linphone_password;
 
+/** One row of FlexiAPI 2.1's `account_carddav_credentials`: the account's
+ *  credentials on one of its space's CardDAV servers. */
+typedef struct linphone_carddav_credential {
+    const char *username;
+    const char *password;   /* an HA1 */
+    const char *realm;
+    const char *algorithm;
+} linphone_carddav_credential;
+
 /** An account as read from `accounts` and `passwords`. */
 typedef struct linphone_account {
     apr_int64_t id;
@@ -47,6 +56,9 @@ typedef struct linphone_account {
     int blocked;
     const char *realm;          /* the realm rule of SPEC §3, resolved */
     apr_array_header_t *passwords;  /* of linphone_password */
+    /* of linphone_carddav_credential, NULL for none: their auth_info_N
+     * sections come first, the passwords' take the next indexes */
+    apr_array_header_t *carddav;
 } linphone_account;
 
 /*

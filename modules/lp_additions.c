@@ -2,6 +2,7 @@
  * lp_additions — sysadmin additions and C hooks (see lp_additions.h).
  */
 #include "lp_additions.h"
+#include "lp_assemble.h"
 #include "lp_conf.h"
 #include "lp_doc.h"
 #include "lp_location.h"
@@ -198,8 +199,9 @@ static void add_entry(request_rec *r, xmlDocPtr doc,
                    a->overwrite);
     else if (!strcmp(a->section, "auth"))
         for (i = 0; account->passwords && i < account->passwords->nelts; i++)
-            lp_doc_set(lp_doc_section(doc, apr_psprintf(r->pool,
-                                                        "auth_info_%d", i)),
+            lp_doc_set(lp_doc_section(doc, apr_psprintf(
+                           r->pool, "auth_info_%d",
+                           lp_auth_info_first(account) + i)),
                        a->name, value, a->overwrite);
     else
         lp_doc_set(lp_doc_section(doc, a->section), a->name, value,
@@ -238,7 +240,8 @@ void lp_additions_apply(request_rec *r, xmlDocPtr doc,
             hook_result(r, "linphone_provisioning_auth",
                         lp_run_linphone_provisioning_auth(
                             r, account, lp_doc_section(doc, apr_psprintf(
-                                r->pool, "auth_info_%d", i))));
+                                r->pool, "auth_info_%d",
+                                lp_auth_info_first(account) + i))));
     }
     hook_result(r, "linphone_provisioning_additional_sections",
                 lp_run_linphone_provisioning_additional_sections(

@@ -105,7 +105,7 @@ int lp_require_header(request_rec *r)
     int missing, failed;
     const lp_space *space = lp_space_of(r, &missing, &failed);
 
-    if (space)
+    if (space && space->require_header >= 0)
         return space->require_header;
     return dir_conf(r)->require_header != 0;        /* default On */
 }

@@ -53,6 +53,8 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
     const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    const lp_space *space;
+    int missing, failed;
 
     memset(cl, 0, sizeof *cl);
     cl->kind = kind;
@@ -63,6 +65,21 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
                                         ? sc->token_expiry : 0));
     cl->reset_password = lp_query_has(r->pool, r->args, "reset_password");
     cl->algorithm = sc->password_algorithm;
+    space = lp_space_of(r, &missing, &failed);
+    if (space && space->generation == LP_FLEXIAPI_21) {
+        /* FlexiAPI 2.1 resets with the space's digest configuration, and
+         * not at all in a space without one (one that does not use digest
+         * authentication) */
+        if (space->password_algorithm)
+            cl->algorithm = space->password_algorithm;
+        else if (cl->reset_password) {
+            cl->reset_password = 0;
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0302)
+                          "space %s has no digest authentication "
+                          "configuration: the password is not reset",
+                          ap_escape_logitem(r->pool, space->host));
+        }
+    }
     cl->ip = r->useragent_ip;
     cl->user_agent = ua ? lp_utf8_clean(r->pool, ua, USER_AGENT_MAX) : NULL;
     cl->domain = lp_claim_domain(r);
