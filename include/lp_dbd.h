@@ -56,6 +56,8 @@ void lp_dbd_write_turn_end(lp_tx *t);
  *  optional ones, see lp_dbd.c, may not). */
 int lp_dbd_prepared(const lp_tx *t, lp_sql_id id);
 lp_dialect lp_dbd_dialect(const lp_tx *t);
+/** FlexiAPI's schema generation of this connection (see lp_sql.h). */
+lp_flexiapi lp_dbd_generation(const lp_tx *t);
 
 /** The one row whose column col is exactly value (see lp_sql.h), or
  *  NULL. */

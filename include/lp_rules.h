@@ -1,5 +1,6 @@
 /*
- * lp_rules — FlexiAPI's rules on tokens and API keys, as pure functions of
+ * lp_rules — FlexiAPI's rules on tokens, API keys and a space's password
+ * reset algorithm, as pure functions of
  * the stored values (strings as the database returns them, NULL for SQL
  * NULL) and of `now`.  No request, no database: unit-tested alone.
  */
@@ -45,5 +46,13 @@ lp_rule_verdict lp_rules_api_key(const char *ip, const char *last_used_at,
 /** 1 when a request bound to a domain (want, NULL: any) meets an account
  *  of another one (have): the token is then unknown here. */
 int lp_rules_other_domain(const char *want, const char *have);
+
+/** FlexiAPI 2.1's password reset algorithm of a space, from its digest
+ *  configuration (config_id NULL: it has none): NULL, no reset at all (the
+ *  space does not use digest authentication); else "MD5" for exactly
+ *  "MD5", "SHA-256" for anything else (FlexiAPI's only two, SHA-256 its
+ *  default). */
+const char *lp_rules_reset_algorithm(const char *config_id,
+                                     const char *algorithm);
 
 #endif

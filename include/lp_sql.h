@@ -46,6 +46,9 @@ typedef enum {
     LP_SQL_CONTACT_TYPES_FIND,
     LP_SQL_CONTACT_ACTIONS_FIND,
     LP_SQL_ACCOUNT_LOCK,
+    LP_SQL_SPACE_FIND_21,
+    LP_SQL_CARDDAV_SERVERS_FIND,
+    LP_SQL_CARDDAV_CREDENTIALS_FIND,
     LP_SQL_COUNT
 } lp_sql_id;
 
@@ -129,7 +132,21 @@ enum {
 /* ACCOUNT_LOCK */
 enum { LP_COL_ACCOUNT_LOCK_ID, LP_COL_ACCOUNT_LOCK_NCOLS };
 
-/* SPACE_FIND: the ui flags in lp_ui_flags order from LP_COL_SPACE_UI on */
+/* FlexiAPI's schema generations, told per connection by which spaces
+ * statement prepares (lp_dbd.c): 2.0's spaces hold the realm and the header
+ * flag, 2.1 moved the realm to space_digest_authentication_configurations
+ * and dropped the flag.  NONE: neither (no spaces table, or another shape). */
+typedef enum {
+    LP_FLEXIAPI_NONE = 0,
+    LP_FLEXIAPI_20 = 20,
+    LP_FLEXIAPI_21 = 21
+} lp_flexiapi;
+
+/* SPACE_FIND (2.0) and SPACE_FIND_21 share their columns' order: the ui
+ * flags in lp_ui_flags order from LP_COL_SPACE_UI on, the space's id;
+ * where 2.0 has the header flag 2.1 has its digest configuration's
+ * default_password_algorithm, and 2.1 adds that configuration's id (NULL:
+ * the space has none). */
 #define LP_SQL_SPACE_COLUMNS \
     "host, domain, account_realm, custom_provisioning_entries, " \
     "custom_provisioning_overwrite_all, " \
@@ -138,14 +155,49 @@ enum { LP_COL_ACCOUNT_LOCK_ID, LP_COL_ACCOUNT_LOCK_NCOLS };
     "disable_broadcast_feature, hide_settings, hide_account_settings, " \
     "disable_call_recordings_feature, only_display_sip_uri_username, " \
     "assistant_hide_create_account, assistant_disable_qr_code, " \
-    "assistant_hide_third_party_account, max_account"
+    "assistant_hide_third_party_account, max_account, id"
+#define LP_SQL_SPACE21_COLUMNS \
+    "s.host, s.domain, d.realm, s.custom_provisioning_entries, " \
+    "s.custom_provisioning_overwrite_all, d.default_password_algorithm, " \
+    "s.super, s.disable_chat_feature, s.disable_meetings_feature, " \
+    "s.disable_broadcast_feature, s.hide_settings, " \
+    "s.hide_account_settings, s.disable_call_recordings_feature, " \
+    "s.only_display_sip_uri_username, s.assistant_hide_create_account, " \
+    "s.assistant_disable_qr_code, s.assistant_hide_third_party_account, " \
+    "s.max_account, s.id, d.id"
 enum {
     LP_COL_SPACE_HOST, LP_COL_SPACE_DOMAIN, LP_COL_SPACE_REALM,
     LP_COL_SPACE_ENTRIES, LP_COL_SPACE_OVERWRITE_ALL,
     LP_COL_SPACE_REQUIRE_HEADER,
+    LP_COL_SPACE21_ALGORITHM = LP_COL_SPACE_REQUIRE_HEADER,
     LP_COL_SPACE_UI,
     LP_COL_SPACE_MAX_ACCOUNT = LP_COL_SPACE_UI + 11,
-    LP_COL_SPACE_NCOLS
+    LP_COL_SPACE_ID,
+    LP_COL_SPACE_NCOLS,
+    LP_COL_SPACE21_DIGEST_ID = LP_COL_SPACE_NCOLS,
+    LP_COL_SPACE21_NCOLS
+};
+
+/* CARDDAV_SERVERS_FIND, by space id */
+#define LP_SQL_CARDDAV_SERVER_COLUMNS \
+    "enabled, uri, min_characters, results_limit, timeout, delay, " \
+    "fields_for_user_input, fields_for_domain, use_exact_match_policy"
+enum {
+    LP_COL_CARDDAV_ENABLED, LP_COL_CARDDAV_URI,
+    LP_COL_CARDDAV_MIN_CHARACTERS, LP_COL_CARDDAV_RESULTS_LIMIT,
+    LP_COL_CARDDAV_TIMEOUT, LP_COL_CARDDAV_DELAY,
+    LP_COL_CARDDAV_FIELDS_FOR_USER_INPUT, LP_COL_CARDDAV_FIELDS_FOR_DOMAIN,
+    LP_COL_CARDDAV_EXACT_MATCH,
+    LP_COL_CARDDAV_NCOLS
+};
+
+/* CARDDAV_CREDENTIALS_FIND, by account id */
+#define LP_SQL_CARDDAV_CREDENTIAL_COLUMNS \
+    "username, password, realm, algorithm"
+enum {
+    LP_COL_CARDDAV_CREDENTIAL_USERNAME, LP_COL_CARDDAV_CREDENTIAL_PASSWORD,
+    LP_COL_CARDDAV_CREDENTIAL_REALM, LP_COL_CARDDAV_CREDENTIAL_ALGORITHM,
+    LP_COL_CARDDAV_CREDENTIAL_NCOLS
 };
 
 /* The contacts statements, in that order: CONTACTS_FIND's accounts by id,

@@ -12,6 +12,7 @@
 #include "httpd.h"
 #include "mod_linphone_provisioning.h"
 #include "lp_vcard.h"
+#include "lp_sql.h"
 
 typedef enum {
     LP_STORE_OK = 0,
@@ -71,9 +72,15 @@ lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  linphone_account **account);
 
 /** The `spaces` row of a host as strings (NULL for SQL NULL), its columns
- *  named by lp_sql.h's LP_COL_SPACE_*. */
+ *  named by lp_sql.h's LP_COL_SPACE_* (and, *generation LP_FLEXIAPI_21,
+ *  LP_COL_SPACE21_*).  A database of neither generation is
+ *  LP_STORE_UNAVAILABLE (logged). */
 lp_store_status lp_store_space(request_rec *r, const char *host,
-                               const char ***row);
+                               const char ***row, lp_flexiapi *generation);
+/** The CardDAV servers of a space, by its id, as rows named by lp_sql.h's
+ *  LP_COL_CARDDAV_* (none without FlexiAPI 2.1's table). */
+lp_store_status lp_store_carddav_servers(request_rec *r, const char *space_id,
+                                         apr_array_header_t **rows);
 /** Checks a provisioning token as a claim would (NOT_FOUND, EXPIRED,
  *  BLOCKED, UNAVAILABLE) and changes nothing: one read, no transaction.
  *  domain as in lp_claim (NULL: any). */

@@ -40,6 +40,15 @@ typedef struct linphone_password {
     const char *algorithm;  /* "MD5", "SHA-256" or "CLRTXT" */
 } linphone_password;
 
+/** One row of FlexiAPI 2.1's `account_carddav_credentials`: the account's
+ *  credentials on one of its space's CardDAV servers. */
+typedef struct linphone_carddav_credential {
+    const char *username;
+    const char *password;   /* an HA1 */
+    const char *realm;
+    const char *algorithm;
+} linphone_carddav_credential;
+
 /** An account as read from FlexiAPI's `accounts` and `passwords` tables.
  *  Every string lives in the request's pool. */
 typedef struct linphone_account {
@@ -54,7 +63,12 @@ typedef struct linphone_account {
                                  * or LinphoneProvisioningRealm, else the
                                  * domain (docs/security.md) */
     apr_array_header_t *passwords;  /* of linphone_password, in row order:
-                                     * auth_info_N is passwords[N] */
+                                     * passwords[i] is auth_info_(C + i),
+                                     * C the number of carddav rows */
+    /* of linphone_carddav_credential (FlexiAPI 2.1's
+     * account_carddav_credentials), NULL for none: they are auth_info_0 to
+     * auth_info_(C - 1), before the passwords */
+    apr_array_header_t *carddav;
 } linphone_account;
 
 /**

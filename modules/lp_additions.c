@@ -2,6 +2,7 @@
  * lp_additions — sysadmin additions and C hooks (see lp_additions.h).
  */
 #include "lp_additions.h"
+#include "lp_assemble.h"
 #include "lp_conf.h"
 #include "lp_doc.h"
 #include "lp_location.h"
@@ -198,7 +199,8 @@ static void add_entry(request_rec *r, xmlDocPtr doc,
                    a->overwrite);
     else if (!strcmp(a->section, "auth"))
         for (i = 0; account->passwords && i < account->passwords->nelts; i++)
-            lp_doc_set(lp_doc_section(doc, lp_doc_auth_section(r->pool, i)),
+            lp_doc_set(lp_doc_section(doc, lp_doc_auth_section(
+                           r->pool, lp_auth_info_first(account) + i)),
                        a->name, value, a->overwrite);
     else
         lp_doc_set(lp_doc_section(doc, a->section), a->name, value,
@@ -256,7 +258,9 @@ void lp_additions_apply(request_rec *r, xmlDocPtr doc,
             hook_result(r, "linphone_provisioning_auth",
                         lp_run_linphone_provisioning_auth(
                             r, account, lp_doc_section(
-                                doc, lp_doc_auth_section(r->pool, i))));
+                                doc, lp_doc_auth_section(
+                                    r->pool,
+                                    lp_auth_info_first(account) + i))));
     }
     hook_result(r, "linphone_provisioning_additional_sections",
                 lp_run_linphone_provisioning_additional_sections(

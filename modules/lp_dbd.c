@@ -45,6 +45,7 @@ typedef struct {
     apr_time_t deadline;    /* of the request using it: see tx_deadline() */
     int lock_wait;          /* server: the session's lock wait, -1 unknown */
     apr_time_t zone_synced; /* mysql: when the session's time_zone was set */
+    lp_flexiapi generation; /* of the spaces statements that prepared */
 } lp_conn;
 
 struct lp_tx {
@@ -253,13 +254,14 @@ static int prepare(request_rec *r, ap_dbd_t *dbd, lp_conn *c, lp_sql_id i)
                       driver_error(r, dbd, rv));
         return 0;
     }
-    if (i == LP_SQL_SPACE_FIND) {
-        /* only LinphoneProvisioningSpaces uses it: a database without the
-         * spaces table (or with another FlexiAPI's columns) still serves
-         * everything else */
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0111)
-                      "cannot prepare statement %s: %s (needed by "
-                      "LinphoneProvisioningSpaces only)", lp_sql_label(i),
+    if (i == LP_SQL_SPACE_FIND || i == LP_SQL_SPACE_FIND_21
+        || i == LP_SQL_CARDDAV_SERVERS_FIND
+        || i == LP_SQL_CARDDAV_CREDENTIALS_FIND) {
+        /* which spaces statement prepares tells the schema's generation
+         * (said once by generation_say); the CardDAV tables are FlexiAPI
+         * 2.1's, optional */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, LPLOGNO(0130)
+                      "cannot prepare statement %s: %s", lp_sql_label(i),
                       driver_error(r, dbd, rv));
         return 0;
     }
@@ -267,6 +269,44 @@ static int prepare(request_rec *r, ap_dbd_t *dbd, lp_conn *c, lp_sql_id i)
                   "cannot prepare statement %s: %s (is the schema "
                   "installed?)", lp_sql_label(i), driver_error(r, dbd, rv));
     return rv;
+}
+
+/* FlexiAPI's schema generation, by which spaces statement prepared.
+ * Neither still serves everything but LinphoneProvisioningSpaces. */
+static lp_flexiapi generation_of(const lp_conn *c)
+{
+    if (c->stmt[LP_SQL_SPACE_FIND])
+        return LP_FLEXIAPI_20;
+    if (c->stmt[LP_SQL_SPACE_FIND_21])
+        return LP_FLEXIAPI_21;
+    return LP_FLEXIAPI_NONE;
+}
+
+/* The generation last said by this process, LP_FLEXIAPI_NONE + 1 for none
+ * yet: said again only when a connection finds another one (a database
+ * upgraded under a running server, or virtual hosts on different ones). */
+static apr_uint32_t generation_said = LP_FLEXIAPI_NONE + 1;
+
+static void generation_say(request_rec *r, const lp_conn *c)
+{
+    lp_flexiapi generation = c->generation;
+
+    if (apr_atomic_xchg32(&generation_said, (apr_uint32_t)generation)
+        == (apr_uint32_t)generation)
+        return;
+    if (generation == LP_FLEXIAPI_NONE)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0131)
+                      "the database of %s has no FlexiAPI 2.0 or 2.1 spaces "
+                      "table (LinphoneProvisioningSpaces On answers 503 "
+                      "there)", r->server->server_hostname);
+    else
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0131)
+                      "the database of %s has FlexiAPI %s's spaces, %s "
+                      "CardDAV tables", r->server->server_hostname,
+                      generation == LP_FLEXIAPI_21 ? "2.1" : "2.0",
+                      c->stmt[LP_SQL_CARDDAV_SERVERS_FIND]
+                      && c->stmt[LP_SQL_CARDDAV_CREDENTIALS_FIND]
+                      ? "with" : "without");
 }
 
 /* The connection's state, made on its first use by this module. */
@@ -322,6 +362,8 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
         if ((*why = prepare(r, dbd, c, i)) != 0)
             return NULL;
     *why = -1;
+    c->generation = generation_of(c);
+    generation_say(r, c);
     c->ready = 1;
     return c;
 }
@@ -537,6 +579,11 @@ const char **lp_dbd_exact_row(const apr_array_header_t *rows, int col,
 int lp_dbd_prepared(const lp_tx *t, lp_sql_id id)
 {
     return t->conn->stmt[id] != NULL;
+}
+
+lp_flexiapi lp_dbd_generation(const lp_tx *t)
+{
+    return t->conn->generation;
 }
 
 lp_dialect lp_dbd_dialect(const lp_tx *t)

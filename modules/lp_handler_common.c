@@ -7,6 +7,7 @@
 #include "lp_location.h"
 #include "lp_request.h"
 #include "lp_respond.h"
+#include "lp_sql.h"
 
 #include "http_log.h"
 
@@ -67,6 +68,27 @@ const char *lp_claim_domain(request_rec *r)
     return space ? (space->domain ? space->domain : "") : NULL;
 }
 
+/* FlexiAPI 2.1 resets with the space's digest configuration, and not at
+ * all in a space without one (one that does not use digest
+ * authentication). */
+static void space_reset_rule(request_rec *r, lp_claim *cl)
+{
+    const lp_space *space;
+
+    if (lp_space_of(r, &space) != LP_SPACE_FOUND
+        || space->generation != LP_FLEXIAPI_21)
+        return;
+    if (space->password_algorithm)
+        cl->algorithm = space->password_algorithm;
+    else if (cl->reset_password) {
+        cl->reset_password = 0;
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0302)
+                      "space %s has no digest authentication "
+                      "configuration: the password is not reset",
+                      ap_escape_logitem(r->pool, space->host));
+    }
+}
+
 void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
 {
     lp_server_conf *sc = lp_server_conf_get(r->server);
@@ -80,6 +102,7 @@ void lp_claim_init(request_rec *r, lp_claim_kind kind, lp_claim *cl)
                               ? sc->token_expiry : 0);
     cl->reset_password = lp_query_has(r->pool, r->args, "reset_password");
     cl->algorithm = sc->password_algorithm;
+    space_reset_rule(r, cl);
     cl->ip = r->useragent_ip;
     cl->user_agent = ua ? lp_utf8_clean(r->pool, ua, USER_AGENT_MAX) : NULL;
     cl->domain = lp_claim_domain(r);

@@ -43,7 +43,8 @@ int lp_require_header(request_rec *r)
 {
     const lp_space *space;
 
-    if (lp_space_of(r, &space) == LP_SPACE_FOUND)
+    if (lp_space_of(r, &space) == LP_SPACE_FOUND
+        && space->require_header >= 0)
         return space->require_header;
     return lp_dir_conf_get(r)->require_header != 0;  /* default On */
 }

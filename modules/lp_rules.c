@@ -1,5 +1,5 @@
 /*
- * lp_rules — FlexiAPI's token and API-key rules (see lp_rules.h).
+ * lp_rules — FlexiAPI's rules (see lp_rules.h).
  */
 #include "lp_rules.h"
 #include "lp_text.h"
@@ -64,4 +64,12 @@ lp_rule_verdict lp_rules_api_key(const char *ip, const char *last_used_at,
 int lp_rules_other_domain(const char *want, const char *have)
 {
     return want && (!have || strcmp(have, want));
+}
+
+const char *lp_rules_reset_algorithm(const char *config_id,
+                                     const char *algorithm)
+{
+    if (!config_id)
+        return NULL;
+    return algorithm && !strcmp(algorithm, "MD5") ? "MD5" : "SHA-256";
 }

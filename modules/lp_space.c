@@ -11,6 +11,7 @@
 #include "lp_space.h"
 #include "lp_conf.h"
 #include "lp_doc.h"
+#include "lp_rules.h"
 #include "lp_sql.h"
 #include "lp_store.h"
 #include "lp_text.h"
@@ -73,12 +74,32 @@ static void copy(apr_pool_t *p, lp_space *to, const lp_space *from)
 #define DUP(s) ((s) ? apr_pstrdup(p, s) : NULL)
     to->host = DUP(from->host);
     to->domain = DUP(from->domain);
+    to->id = DUP(from->id);
+    to->generation = from->generation;
     to->realm = DUP(from->realm);
     to->custom = DUP(from->custom);
     to->overwrite_all = from->overwrite_all;
     to->require_header = from->require_header;
+    to->password_algorithm = DUP(from->password_algorithm);
     for (i = 0; i < LP_UI_FLAGS; i++)
         to->ui[i] = DUP(from->ui[i]);
+    to->carddav = apr_array_make(p, from->carddav ? from->carddav->nelts : 1,
+                                 sizeof(lp_carddav_server));
+    for (i = 0; from->carddav && i < from->carddav->nelts; i++) {
+        const lp_carddav_server *f = &APR_ARRAY_IDX(from->carddav, i,
+                                                    lp_carddav_server);
+        lp_carddav_server *t = apr_array_push(to->carddav);
+
+        t->enabled = DUP(f->enabled);
+        t->uri = DUP(f->uri);
+        t->min_characters = DUP(f->min_characters);
+        t->results_limit = DUP(f->results_limit);
+        t->timeout = DUP(f->timeout);
+        t->delay = DUP(f->delay);
+        t->fields_for_user_input = DUP(f->fields_for_user_input);
+        t->fields_for_domain = DUP(f->fields_for_domain);
+        t->use_exact_match_policy = DUP(f->use_exact_match_policy);
+    }
 #undef DUP
 }
 
@@ -87,15 +108,18 @@ static const char *nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
-/* A row of LP_SQL_SPACE_FIND as a space (strings in `p`). */
+/* A row of LP_SQL_SPACE_FIND or, generation LP_FLEXIAPI_21, of
+ * LP_SQL_SPACE_FIND_21 as a space (strings in `p`). */
 static void from_row(request_rec *r, apr_pool_t *p, const char **v,
-                     lp_space *s)
+                     lp_flexiapi generation, lp_space *s)
 {
     const char *max = v[LP_COL_SPACE_MAX_ACCOUNT];
     int i;
 
     s->host = v[LP_COL_SPACE_HOST];
     s->domain = v[LP_COL_SPACE_DOMAIN];
+    s->id = v[LP_COL_SPACE_ID];
+    s->generation = generation;
     s->realm = nonempty(v[LP_COL_SPACE_REALM]);
     s->custom = nonempty(v[LP_COL_SPACE_ENTRIES]);
     if (s->custom) {
@@ -112,8 +136,15 @@ static void from_row(request_rec *r, apr_pool_t *p, const char **v,
         }
     }
     s->overwrite_all = lp_bool_parse(v[LP_COL_SPACE_OVERWRITE_ALL]) == 1;
-    /* default: required */
-    s->require_header = lp_bool_parse(v[LP_COL_SPACE_REQUIRE_HEADER]) != 0;
+    if (generation == LP_FLEXIAPI_21) {
+        /* FlexiAPI 2.1 always requires the header: the directive decides
+         * (default On) */
+        s->require_header = -1;
+        s->password_algorithm = lp_rules_reset_algorithm(
+            v[LP_COL_SPACE21_DIGEST_ID], v[LP_COL_SPACE21_ALGORITHM]);
+    }
+    else                                                /* default: required */
+        s->require_header = lp_bool_parse(v[LP_COL_SPACE_REQUIRE_HEADER]) != 0;
     for (i = 0; i < LP_UI_FLAGS - 1; i++)
         s->ui[i] = lp_bool_parse(v[LP_COL_SPACE_UI + i]) == 1 ? "1" : "0";
     s->ui[LP_UI_FLAGS - 1] = apr_psprintf(p, "%d", max ? atoi(max) : 0);
@@ -160,6 +191,39 @@ static void remember(const char *key, apr_time_t now, const lp_space *space)
     unlock();
 }
 
+/* The space's CardDAV servers (FlexiAPI 2.1; none on 2.0) into
+ * out->carddav: 0, or -1 when the database failed. */
+static int carddav_servers(request_rec *r, lp_space *out)
+{
+    apr_array_header_t *servers;
+    int i;
+
+    if (lp_store_carddav_servers(r, out->id ? out->id : "0", &servers)
+        != LP_STORE_OK)
+        return -1;
+    out->carddav = apr_array_make(r->pool, servers->nelts + 1,
+                                  sizeof(lp_carddav_server));
+    for (i = 0; i < servers->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(servers, i, const char **);
+        lp_carddav_server *cs = apr_array_push(out->carddav);
+
+#define TEXT(col) (v[col] ? v[col] : "")
+        cs->enabled =
+            lp_bool_parse(v[LP_COL_CARDDAV_ENABLED]) == 1 ? "1" : "0";
+        cs->uri = TEXT(LP_COL_CARDDAV_URI);
+        cs->min_characters = TEXT(LP_COL_CARDDAV_MIN_CHARACTERS);
+        cs->results_limit = TEXT(LP_COL_CARDDAV_RESULTS_LIMIT);
+        cs->timeout = TEXT(LP_COL_CARDDAV_TIMEOUT);
+        cs->delay = TEXT(LP_COL_CARDDAV_DELAY);
+        cs->fields_for_user_input = TEXT(LP_COL_CARDDAV_FIELDS_FOR_USER_INPUT);
+        cs->fields_for_domain = TEXT(LP_COL_CARDDAV_FIELDS_FOR_DOMAIN);
+        cs->use_exact_match_policy =
+            lp_bool_parse(v[LP_COL_CARDDAV_EXACT_MATCH]) == 1 ? "1" : "0";
+#undef TEXT
+    }
+    return 0;
+}
+
 lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
 {
     lp_server_conf *c = lp_server_conf_get(r->server);
@@ -167,10 +231,12 @@ lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
                                    r->hostname ? r->hostname : "");
     apr_time_t now = apr_time_now();
     const char **row;
+    lp_flexiapi generation;
 
     if (cached(r, key, apr_time_from_sec(c->spaces_cache), now, out))
         return LP_SPACE_FOUND;
-    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row)) {
+    switch (lp_store_space(r, r->hostname ? r->hostname : "", &row,
+                           &generation)) {
     case LP_STORE_OK:
         break;
     case LP_STORE_NOT_FOUND:
@@ -178,7 +244,9 @@ lp_space_status lp_space_fetch(request_rec *r, lp_space *out)
     default:
         return LP_SPACE_FAILED;
     }
-    from_row(r, r->pool, row, out);
+    from_row(r, r->pool, row, generation, out);
+    if (carddav_servers(r, out))
+        return LP_SPACE_FAILED;
     if (c->spaces_cache > 0)
         remember(key, now, out);
     return LP_SPACE_FOUND;

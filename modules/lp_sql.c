@@ -119,6 +119,24 @@ static const statement catalogue[LP_SQL_COUNT] = {
     [LP_SQL_SPACE_FIND] = { "linphone_space_find",
         "SELECT " LP_SQL_SPACE_COLUMNS " FROM spaces WHERE host = %s", { 0 },
         LP_COL_SPACE_NCOLS },
+    /* FlexiAPI 2.1: the realm and the reset password's algorithm are the
+     * space's (first) digest configuration's, and there is no header flag */
+    [LP_SQL_SPACE_FIND_21] = { "linphone_space_find_21",
+        "SELECT " LP_SQL_SPACE21_COLUMNS " FROM spaces s "
+        "LEFT JOIN space_digest_authentication_configurations d "
+        "ON d.id = (SELECT MIN(e.id) FROM "
+        "space_digest_authentication_configurations e "
+        "WHERE e.space_id = s.id) "
+        "WHERE s.host = %s", { 0 }, LP_COL_SPACE21_NCOLS },
+    /* every server of the space, enabled or not, as FlexiAPI lists them */
+    [LP_SQL_CARDDAV_SERVERS_FIND] = { "linphone_carddav_servers_find",
+        "SELECT " LP_SQL_CARDDAV_SERVER_COLUMNS " FROM space_carddav_servers "
+        "WHERE space_id = %lld ORDER BY id", { 0 }, LP_COL_CARDDAV_NCOLS },
+    [LP_SQL_CARDDAV_CREDENTIALS_FIND] = { "linphone_carddav_credentials_find",
+        "SELECT " LP_SQL_CARDDAV_CREDENTIAL_COLUMNS
+        " FROM account_carddav_credentials WHERE account_id = %lld "
+        "ORDER BY space_carddav_server_id", { 0 },
+        LP_COL_CARDDAV_CREDENTIAL_NCOLS },
     /* FlexiAPI's contacts of an account: its own `contacts` rows and the
      * members of every contacts list attached to it, each once */
     [LP_SQL_CONTACTS_FIND] = { "linphone_contacts_find",

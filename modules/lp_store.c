@@ -52,12 +52,44 @@ static linphone_account *account_from(apr_pool_t *p, const char **row,
     return a;
 }
 
+/* The account's CardDAV credentials (FlexiAPI 2.1; none without the
+ * table). */
+static int load_carddav(lp_tx *t, request_rec *r, linphone_account *a)
+{
+    apr_array_header_t *rows;
+    const char *args[1];
+    int i;
+
+    a->carddav = NULL;
+    if (!lp_dbd_prepared(t, LP_SQL_CARDDAV_CREDENTIALS_FIND))
+        return LP_STORE_OK;
+    args[0] = id_text(r->pool, a->id);
+    if (lp_dbd_read(t, LP_SQL_CARDDAV_CREDENTIALS_FIND, 1, args, &rows))
+        return FAILED;
+    a->carddav = apr_array_make(r->pool, rows->nelts + 1,
+                                sizeof(linphone_carddav_credential));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **v = APR_ARRAY_IDX(rows, i, const char **);
+        linphone_carddav_credential *cr = apr_array_push(a->carddav);
+
+        cr->username = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_USERNAME]);
+        cr->password = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_PASSWORD]);
+        cr->realm = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_REALM]);
+        cr->algorithm = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_ALGORITHM]);
+    }
+    return LP_STORE_OK;
+}
+
+/* The account's passwords, and its CardDAV credentials that the document
+ * sends before them. */
 static int load_passwords(lp_tx *t, request_rec *r, linphone_account *a)
 {
     apr_array_header_t *rows;
     const char *args[1];
     int i;
 
+    if (load_carddav(t, r, a) != LP_STORE_OK)
+        return FAILED;
     args[0] = id_text(r->pool, a->id);
     if (lp_dbd_read(t, LP_SQL_PASSWORDS_FIND, 1, args, &rows))
         return FAILED;
@@ -292,7 +324,8 @@ static int claim_read_only_op(lp_tx *t, request_rec *r, void *baton)
         return st;
     if (!b->cl->reset_password)
         return load_passwords(t, r, b->account);
-    if (!(ha1 = fresh_ha1(r, b->cl, b->account)))
+    if (!(ha1 = fresh_ha1(r, b->cl, b->account))
+        || load_carddav(t, r, b->account) != LP_STORE_OK)
         return FAILED;
     b->account->passwords = apr_array_make(r->pool, 1, sizeof *pw);
     pw = apr_array_push(b->account->passwords);
@@ -466,6 +499,7 @@ lp_store_status lp_store_passwords(request_rec *r, linphone_account *a)
 typedef struct {
     const char *host;
     const char **row;
+    lp_flexiapi generation;
 } space_baton;
 
 static int space_op(lp_tx *t, request_rec *r, void *baton)
@@ -474,15 +508,18 @@ static int space_op(lp_tx *t, request_rec *r, void *baton)
     apr_array_header_t *rows;
     const char *args[1];
 
-    if (!lp_dbd_prepared(t, LP_SQL_SPACE_FIND)) {
+    b->generation = lp_dbd_generation(t);
+    if (b->generation == LP_FLEXIAPI_NONE) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0112)
-                      "LinphoneProvisioningSpaces is On but the spaces "
-                      "statement could not be prepared (see LP0111: is the "
-                      "spaces table installed?)");
+                      "LinphoneProvisioningSpaces is On but the database "
+                      "has neither FlexiAPI 2.0's nor 2.1's spaces (see "
+                      "LP0131: is the spaces table installed?)");
         return FAILED;
     }
     args[0] = b->host;
-    if (lp_dbd_read(t, LP_SQL_SPACE_FIND, 1, args, &rows))
+    if (lp_dbd_read(t, b->generation == LP_FLEXIAPI_21 ? LP_SQL_SPACE_FIND_21
+                                                       : LP_SQL_SPACE_FIND,
+                    1, args, &rows))
         return FAILED;
     if (rows->nelts != 1)
         return LP_STORE_NOT_FOUND;
@@ -491,12 +528,42 @@ static int space_op(lp_tx *t, request_rec *r, void *baton)
 }
 
 lp_store_status lp_store_space(request_rec *r, const char *host,
-                               const char ***row)
+                               const char ***row, lp_flexiapi *generation)
 {
-    space_baton b = { host, NULL };
+    space_baton b = { host, NULL, LP_FLEXIAPI_NONE };
     lp_store_status st = status(lp_dbd_run(r, 0, space_op, &b));
 
     *row = b.row;
+    *generation = b.generation;
+    return st;
+}
+
+typedef struct {
+    const char *space_id;
+    apr_array_header_t *rows;
+} carddav_baton;
+
+static int carddav_servers_op(lp_tx *t, request_rec *r, void *baton)
+{
+    carddav_baton *b = baton;
+    const char *args[1];
+
+    if (!lp_dbd_prepared(t, LP_SQL_CARDDAV_SERVERS_FIND)) {
+        b->rows = apr_array_make(r->pool, 1, sizeof(const char **));
+        return LP_STORE_OK;
+    }
+    args[0] = b->space_id;
+    return lp_dbd_read(t, LP_SQL_CARDDAV_SERVERS_FIND, 1, args, &b->rows)
+           ? FAILED : LP_STORE_OK;
+}
+
+lp_store_status lp_store_carddav_servers(request_rec *r, const char *space_id,
+                                         apr_array_header_t **rows)
+{
+    carddav_baton b = { space_id, NULL };
+    lp_store_status st = status(lp_dbd_run(r, 0, carddav_servers_op, &b));
+
+    *rows = b.rows;
     return st;
 }
 

@@ -319,15 +319,21 @@ MYSQL() { mariadb --no-defaults -h 127.0.0.1 -P "$LP_MY_PORT" -u "$LP_MY_ADMIN" 
 # The account Apache uses gets exactly the privileges the documentation
 # gives a site (conf/schema/grants-*.sql).
 pg_grants() {   # database role
-    PSQL -d "$1" -v role="$2" -f "$top/conf/schema/grants-pgsql.sql"
+    grants_of "${3:-}" <"$top/conf/schema/grants-pgsql.sql" | PSQL -d "$1" -v role="$2" -f -
 }
-my_grants() {   # database user
-    MYSQL "$1" < "$top/conf/schema/grants-mysql.sql"
+# The grants as a site applies them: FlexiAPI 2.1's tables only where they
+# exist (third argument "2.1")
+grants_of() {
+    if [ "$1" = 2.1 ]; then cat; else grep -v -E 'space_digest|carddav'; fi
+}
+my_grants() {   # database user [2.1]
+    grants_of "${3:-}" <"$top/conf/schema/grants-mysql.sql" | MYSQL "$1"
     MYSQL -e "GRANT linphone_provisioning TO $2; SET DEFAULT ROLE linphone_provisioning FOR $2"
 }
 
-# create_databases DRIVER: fresh databases main, fail, flexi (FlexiAPI's own
-# schema) and nospaces (main's without the optional tables: spaces and the
+# create_databases DRIVER: fresh databases main, fail, flexi and flexi21
+# (FlexiAPI 2.0.7's and 2.1's own schemas) and nospaces (main's without the
+# optional tables: spaces and the
 # contacts ones, as an older FlexiAPI), and t/conf/lp-db.conf + t/conf/lp-db.env.
 NOCONTACTS="DROP TABLE contacts; DROP TABLE contacts_list_contact;
 DROP TABLE account_contacts_list; DROP TABLE contacts_lists;
@@ -345,7 +351,7 @@ create_databases() {
     done
     case $1 in
     sqlite3)
-        for db in main fail flexi nospaces; do
+        for db in main fail flexi flexi21 nospaces; do
             rm -f "t/db/$db.sqlite" "t/db/$db.sqlite-wal" "t/db/$db.sqlite-shm" \
                   "t/db/$db.sqlite-journal"
         done
@@ -354,16 +360,17 @@ create_databases() {
         done
         sqlite3 t/db/nospaces.sqlite "DROP TABLE spaces; $NOCONTACTS"
         sqlite3 t/db/flexi.sqlite < "$top/conf/schema/flexiapi-sqlite3.sql" >/dev/null
-        for db in main fail flexi nospaces; do
+        sqlite3 t/db/flexi21.sqlite < "$top/conf/schema/flexiapi-2.1-sqlite3.sql" >/dev/null
+        for db in main fail flexi flexi21 nospaces; do
             printf 'Define LP_DB_%s "%s"\n' "$(echo $db | tr a-z A-Z)" "$pf/t/db/$db.sqlite"
         done >"$conf"
         {
             echo "LP_DB_DRIVER=sqlite3"
-            for db in main fail flexi nospaces; do echo "LP_DB_FILE_$db=$pf/t/db/$db.sqlite"; done
+            for db in main fail flexi flexi21 nospaces; do echo "LP_DB_FILE_$db=$pf/t/db/$db.sqlite"; done
         } >"$env"
         ;;
     pgsql)
-        for db in main fail flexi nospaces; do
+        for db in main fail flexi flexi21 nospaces; do
             PSQL -d postgres -c "DROP DATABASE IF EXISTS lp_$db" \
                  -c "CREATE DATABASE lp_$db ENCODING 'UTF8' TEMPLATE template0"
         done
@@ -375,7 +382,9 @@ create_databases() {
         PSQL -d lp_nospaces -c "DROP TABLE spaces" -c "$NOCONTACTS"
         PSQL -d lp_flexi -f "$top/conf/schema/flexiapi-pgsql.sql"
         pg_grants lp_flexi lp_apache
-        for db in main fail flexi nospaces; do
+        PSQL -d lp_flexi21 -f "$top/conf/schema/flexiapi-2.1-pgsql.sql"
+        pg_grants lp_flexi21 lp_apache 2.1
+        for db in main fail flexi flexi21 nospaces; do
             printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=lp_apache password=lp_apache"\n' \
                 "$(echo $db | tr a-z A-Z)" "$LP_PG_PORT" "$db"
         done >"$conf"
@@ -386,7 +395,7 @@ create_databases() {
         } >"$env"
         ;;
     mysql)
-        for db in main fail flexi nospaces; do
+        for db in main fail flexi flexi21 nospaces; do
             MYSQL -e "DROP DATABASE IF EXISTS lp_$db; CREATE DATABASE lp_$db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
         done
         for u in lp_apache lp_apache_fail; do
@@ -396,12 +405,14 @@ create_databases() {
         MYSQL lp_fail < "$top/conf/schema/mysql.sql"
         MYSQL lp_nospaces < "$top/conf/schema/mysql.sql"
         MYSQL lp_flexi < "$top/conf/schema/flexiapi-mysql.sql"
+        MYSQL lp_flexi21 < "$top/conf/schema/flexiapi-2.1-mysql.sql"
         my_grants lp_main "'lp_apache'@'127.0.0.1'"
         my_grants lp_flexi "'lp_apache'@'127.0.0.1'"
+        my_grants lp_flexi21 "'lp_apache'@'127.0.0.1'" 2.1
         my_grants lp_fail "'lp_apache_fail'@'127.0.0.1'"
         my_grants lp_nospaces "'lp_apache'@'127.0.0.1'"
         MYSQL lp_nospaces -e "DROP TABLE spaces; $NOCONTACTS"
-        for db in main fail flexi nospaces; do
+        for db in main fail flexi flexi21 nospaces; do
             u=lp_apache; [ $db = fail ] && u=lp_apache_fail
             printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=%s pass=%s"\n' \
                 "$(echo $db | tr a-z A-Z)" "$LP_MY_PORT" "$db" "$u" "$u"

@@ -10,9 +10,9 @@
 -- the module serves an existing FlexiAPI database unchanged; not for a new
 -- deployment (see conf/schema/pgsql.sql).
 --
--- Later FlexiAPI development (2.1, unreleased) drops
--- spaces.provisioning_use_linphone_provisioning_header and moves
--- spaces.account_realm to space_digest_authentication_configurations.
+-- FlexiAPI 2.1 drops spaces.provisioning_use_linphone_provisioning_header
+-- and moves spaces.account_realm to space_digest_authentication_configurations
+-- (see flexiapi-2.1-pgsql.sql).
 
 CREATE TABLE spaces (
     id bigserial NOT NULL,

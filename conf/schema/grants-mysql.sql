@@ -23,3 +23,8 @@ GRANT SELECT ON contacts_list_contact TO linphone_provisioning;
 GRANT SELECT ON account_types TO linphone_provisioning;
 GRANT SELECT ON account_account_type TO linphone_provisioning;
 GRANT SELECT ON account_actions TO linphone_provisioning;
+-- FlexiAPI 2.1's realm, algorithm and CardDAV tables; leave out on an
+-- older database
+GRANT SELECT ON space_digest_authentication_configurations TO linphone_provisioning;
+GRANT SELECT ON space_carddav_servers TO linphone_provisioning;
+GRANT SELECT ON account_carddav_credentials TO linphone_provisioning;

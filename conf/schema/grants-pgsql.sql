@@ -11,3 +11,6 @@ GRANT DELETE ON auth_tokens TO :"role";
 GRANT UPDATE (requests, last_used_at) ON api_keys TO :"role";
 -- the contacts list (/contacts/vcard); leave out on a database without them
 GRANT SELECT ON contacts, contacts_lists, account_contacts_list, contacts_list_contact, account_types, account_account_type, account_actions TO :"role";
+-- FlexiAPI 2.1's realm, algorithm and CardDAV tables; leave out on an
+-- older database
+GRANT SELECT ON space_digest_authentication_configurations, space_carddav_servers, account_carddav_credentials TO :"role";

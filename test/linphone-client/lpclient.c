@@ -34,6 +34,11 @@
  *   list_name=  list_uri=  friend_count=<count>
  *   friend=M               then, for that friend of the list:
  *   friend_name=  friend_address=
+ *   remote_contact_directory_api=yes|no   whether this liblinphone has
+ *                          the RemoteContactDirectory API (5.4 and later)
+ *   remote_contact_directory=SECTION      each remote_contact_directory_N
+ *                          section the core kept in its configuration, then
+ *   rcd.KEY=VALUE          each of its entries
  *
  * Exit status: 0 when it could run (whatever the provisioning status),
  * 2 on a usage error, 1 when the core could not be created or -o's file
@@ -357,6 +362,42 @@ int main(int argc, char **argv)
         kv("ha1", linphone_auth_info_get_ha1(ai));
         kv("algorithm", linphone_auth_info_get_algorithm(ai));
         kv("passwd", linphone_auth_info_get_password(ai));
+    }
+
+    /* FlexiAPI 2.1's CardDAV servers: liblinphone 5.4 reads them into
+     * RemoteContactDirectory objects; an older one keeps the sections in
+     * its configuration, unused.  Either way the configuration holds them. */
+#if defined(__has_include)
+#if __has_include(<linphone/api/c-remote-contact-directory.h>)
+    kv("remote_contact_directory_api", "yes");
+#else
+    kv("remote_contact_directory_api", "no");
+#endif
+#endif
+    {
+        LinphoneConfig *conf = linphone_core_get_config(lc);
+        bctbx_list_t *names = linphone_config_get_sections_names_list(conf);
+        const bctbx_list_t *sn;
+
+        for (sn = names; sn; sn = sn->next) {
+            const char *section = sn->data;
+            bctbx_list_t *keys;
+            const bctbx_list_t *k;
+
+            if (strncmp(section, "remote_contact_directory_", 25))
+                continue;
+            kv("remote_contact_directory", section);
+            keys = linphone_config_get_keys_names_list(conf, section);
+            for (k = keys; k; k = k->next) {
+                char key[128];
+
+                snprintf(key, sizeof key, "rcd.%s", (const char *)k->data);
+                kv(key, linphone_config_get_string(conf, section, k->data,
+                                                   ""));
+            }
+            bctbx_list_free(keys);
+        }
+        bctbx_list_free(names);
     }
 
     n = 0;

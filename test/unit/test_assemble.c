@@ -122,6 +122,74 @@ int main(void)
         ok(well_formed(p, doc, &text) && !strstr(text, "hide_settings"),
            "no ui flags on the base document");
     }
+    {
+        /* FlexiAPI 2.1's CardDAV: servers, then the account's credentials
+         * as the first auth_info_N, its passwords after them */
+        lp_space sp;
+        lp_carddav_server *cs;
+        linphone_carddav_credential *cr;
+        linphone_account *a = account(p, "dav", NULL);
+        const char *s0, *s1, *a0, *a1, *a2;
+        int i;
+
+        memset(&sp, 0, sizeof sp);
+        for (i = 0; i < LP_UI_FLAGS; i++)
+            sp.ui[i] = "0";
+        sp.carddav = apr_array_make(p, 2, sizeof *cs);
+        cs = apr_array_push(sp.carddav);
+        cs->enabled = "1"; cs->uri = "https://dav.example.org/a?x=1&y=<2>";
+        cs->min_characters = "3"; cs->results_limit = "0";
+        cs->timeout = "5"; cs->delay = "500";
+        cs->fields_for_user_input = "FN,EMAIL"; cs->fields_for_domain = "";
+        cs->use_exact_match_policy = "0";
+        cs = apr_array_push(sp.carddav);
+        *cs = APR_ARRAY_IDX(sp.carddav, 0, lp_carddav_server);
+        cs->enabled = "0"; cs->uri = "https://dav2.example.org/";
+        a->carddav = apr_array_make(p, 1, sizeof *cr);
+        cr = apr_array_push(a->carddav);
+        cr->username = "dav-user"; cr->password = "feedface";
+        cr->realm = "dav&realm"; cr->algorithm = "SHA-256";
+        ok(lp_auth_info_first(a) == 1 && lp_auth_info_first(NULL) == 0,
+           "the passwords' first auth_info index follows the credentials");
+        doc = lp_assemble(p, rc, &sp, NULL, a);
+        ok(well_formed(p, doc, &text), "CardDAV document is well-formed");
+        s0 = strstr(text, "<section name=\"remote_contact_directory_0\">");
+        s1 = strstr(text, "<section name=\"remote_contact_directory_1\">");
+        ok(s0 && s1 && s0 < s1, "one remote_contact_directory_N per server");
+        ok(strstr(text, "<section name=\"remote_contact_directory_0\">\n"
+                  "    <entry name=\"enabled\">1</entry>\n"
+                  "    <entry name=\"type\">carddav</entry>\n"
+                  "    <entry name=\"uri\">https://dav.example.org/a?x=1&amp;"
+                  "y=&lt;2&gt;</entry>\n"
+                  "    <entry name=\"min_characters\">3</entry>\n"
+                  "    <entry name=\"results_limit\">0</entry>\n"
+                  "    <entry name=\"timeout\">5</entry>\n"
+                  "    <entry name=\"delay\">500</entry>\n"
+                  "    <entry name=\"carddav_fields_for_user_input\">FN,EMAIL"
+                  "</entry>\n"
+                  "    <entry name=\"carddav_fields_for_domain\"></entry>\n"
+                  "    <entry name=\"carddav_use_exact_match_policy\">0"
+                  "</entry>\n  </section>") != NULL,
+           "server entries in FlexiAPI's order, escaped");
+        a0 = strstr(text, "<section name=\"auth_info_0\">\n"
+                    "    <entry name=\"username\">dav-user</entry>\n"
+                    "    <entry name=\"realm\">dav&amp;realm</entry>\n"
+                    "    <entry name=\"ha1\">feedface</entry>\n"
+                    "    <entry name=\"algorithm\">SHA-256</entry>\n"
+                    "  </section>");
+        a1 = strstr(text, "<section name=\"auth_info_1\">\n"
+                    "    <entry name=\"username\">dav</entry>");
+        a2 = strstr(text, "<section name=\"auth_info_2\">\n"
+                    "    <entry name=\"username\">dav</entry>");
+        ok(a0 && a1 && a2 && s1 < a0 && a0 < a1 && a1 < a2
+           && !strstr(text, "auth_info_3"),
+           "credentials auth_info_0, then the passwords' 1 and 2");
+        doc = lp_assemble(p, rc, &sp, NULL, NULL);
+        ok(well_formed(p, doc, &text)
+           && strstr(text, "remote_contact_directory_1")
+           && !strstr(text, "auth_info"),
+           "base document: the servers, no credentials");
+    }
     doc = lp_assemble(p, rc, NULL, NULL,
                       account(p, "ev\xff\xfeil\x01", "]]> \xc3\xa9 \xf0\x9f\x98\x80 \xc3"));
     lp_doc_overwrite_all(doc);

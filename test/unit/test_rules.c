@@ -4,6 +4,8 @@
 #include "lp_text.h"
 #include "apr_general.h"
 
+#include <string.h>
+
 #define MIN(n) apr_time_from_sec((apr_interval_time_t)60 * (n))
 
 static const char *verdict(lp_rule_verdict v)
@@ -91,6 +93,17 @@ int main(void)
     ok(lp_rules_other_domain("example.org", NULL), "account without domain");
     ok(lp_rules_other_domain("", "example.org"),
        "a space without a domain serves no account");
+
+    /* FlexiAPI 2.1's reset algorithm */
+    ok(lp_rules_reset_algorithm(NULL, "MD5") == NULL,
+       "no digest configuration: no reset");
+    ok(!strcmp(lp_rules_reset_algorithm("1", "MD5"), "MD5"), "MD5");
+    ok(!strcmp(lp_rules_reset_algorithm("1", "SHA-256"), "SHA-256"),
+       "SHA-256");
+    ok(!strcmp(lp_rules_reset_algorithm("1", NULL), "SHA-256"),
+       "no algorithm: FlexiAPI's default, SHA-256");
+    ok(!strcmp(lp_rules_reset_algorithm("1", "md5"), "SHA-256"),
+       "not exactly MD5: SHA-256");
 
     return tap_done();
 }

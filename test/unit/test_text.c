@@ -206,7 +206,8 @@ int main(void)
         ok(same, "every statement's column count is its SELECT list's");
         ok(lp_sql_ncols(LP_SQL_TOKEN_FIND) == 12
            && lp_sql_ncols(LP_SQL_API_KEY_FIND) == 12
-           && lp_sql_ncols(LP_SQL_SPACE_FIND) == 18
+           && lp_sql_ncols(LP_SQL_SPACE_FIND) == 19
+           && lp_sql_ncols(LP_SQL_SPACE_FIND_21) == 20
            && lp_sql_ncols(LP_SQL_TOKEN_CONSUME) == 0,
            "column counts of the longest lists, and of a write");
     }

@@ -315,7 +315,7 @@ sub run_client {
         exec @cmd or POSIX::_exit(127);
     }
     my %r = (accounts => [], auth_infos => [], friend_lists => [],
-             stderr => $err);
+             remote_contact_directories => [], stderr => $err);
     my $cur = \%r;
     while (my $line = <$fh>) {
         chomp $line;
@@ -333,6 +333,15 @@ sub run_client {
         elsif ($k eq 'friend') {
             my $list = $r{friend_lists}[-1] or next;
             push @{ $list->{friends} }, $cur = {};
+        }
+        elsif ($k eq 'remote_contact_directory_api') {
+            $r{$k} = $v;
+        }
+        elsif ($k eq 'remote_contact_directory') {
+            push @{ $r{remote_contact_directories} }, $cur = { section => $v };
+        }
+        elsif ($k =~ /^rcd\.(.+)/) {
+            $cur->{$1} = $v;
         }
         else {
             $cur->{$k} = $v;

@@ -4,8 +4,9 @@ package LinphoneTest;
 #
 # The suite runs once per database driver (test/run-tests.sh): sqlite3,
 # pgsql or mysql, as t/conf/lp-db.env says (sqlite3 when it is missing).
-# The databases are named main (every virtual host), fail (lp_dbfail) and
-# flexi (lp_flexi: FlexiAPI's own schema); dbh($name) is a DBI handle on
+# The databases are named main (every virtual host), fail (lp_dbfail),
+# flexi and flexi21 (lp_flexi, lp_flexi21: FlexiAPI 2.0's and 2.1's own
+# schemas); dbh($name) is a DBI handle on
 # the same database Apache uses, as an administrator.  SQL here must run on
 # all three (placeholders, no INSERT OR IGNORE, no sqlite_last_insert_rowid,
 # the column `key` quoted with db_key()).  Apache writes to the databases

@@ -2,6 +2,8 @@
 # provisions itself from the module: by token over HTTP and HTTPS, with
 # ?reset_password (MD5 and SHA-256), then again through /provisioning/me
 # with Digest from its stored credentials; and the failures it must see.
+# Last, from a FlexiAPI 2.1 database: a space's CardDAV server and the
+# account's credentials on it.
 #
 # The client runs in a private network namespace (only the loopback), so
 # this file starts an Apache of its own in that namespace instead of using
@@ -30,7 +32,7 @@ if (my $why = client_skip_reason()) {
 }
 enter_private_netns();      # re-runs this file in the namespace
 
-plan tests => 142;
+plan tests => 149;
 
 # 5.3 sends x-linphone-provisioning: the header guard lets it through
 my $lp53    = client_version() eq '5.3';
@@ -44,25 +46,30 @@ my $proxy   = '<sip:127.0.0.1:5999;transport=tcp>';
 my %port    = (http => 8601, https => 8602, md5 => 8603, guard => 8604,
                ow => 8605, transient => 8606, contacts => 8607,
                contacts_tls => 8608, defaults => 8609,
-               rcproxy => 8610);
+               rcproxy => 8610, flexi21 => 8611);
 my $log     = "$dir/access.log";
 my $db      = $lp53 ? 'client53' : 'client';
 # the MPM test/run-tests.sh was asked for (LP_TEST_MPM), as for the suite
 my($mpm)    = ($ENV{LP_TEST_MPM} || 'event') =~ /^(event|worker|prefork)$/;
 $mpm      ||= 'event';
 
-# --- database: t/db/client.sqlite, from the shipped schema ------------------
-my $file = db_file($db);
-unlink $file, "$file-wal", "$file-shm", "$file-journal";
-{
-    open my $fh, '<', "$top/conf/schema/sqlite3.sql" or die "schema: $!";
+# --- databases: a fresh t/db/NAME.sqlite from a shipped schema -------------
+sub fresh_db {
+    my($name, $schema) = @_;
+    my $f = db_file($name);
+    unlink $f, "$f-wal", "$f-shm", "$f-journal";
+    open my $fh, '<', "$top/conf/schema/$schema" or die "schema: $!";
     my $sql = do { local $/; <$fh> };
-    my $h = DBI->connect("dbi:SQLite:dbname=$file", '', '',
+    my $h = DBI->connect("dbi:SQLite:dbname=$f", '', '',
                          { RaiseError => 1, PrintError => 0 });
     $h->{sqlite_allow_multiple_statements} = 1;
     $h->do($sql);
     $h->disconnect;
+    return $f;
 }
+my $file = fresh_db($db, 'sqlite3.sql');
+# FlexiAPI 2.1's schema, spaces on (host 127.0.0.1)
+my $file21 = fresh_db('client21', 'flexiapi-2.1-sqlite3.sql');
 
 # --- the base rc: what a real deployment needs for the client to create an
 # account from proxy_0: a server address.  liblinphone 5.1 takes it from
@@ -112,6 +119,11 @@ unlink $log, "$dir/error.log";
 my $vhosts = '';
 for my $v (sort keys %port) {
     my $extra = {
+        # liblinphone 5.1 sends no header (5.3 does): on a 2.1 database the
+        # directive alone decides
+        flexi21 => "LinphoneProvisioningRequireHeader Off\n"
+               . "    LinphoneProvisioningSpaces On\n"
+               . "    LinphoneProvisioningSpacesCache 0",
         http  => 'LinphoneProvisioningRequireHeader Off',
         https => "LinphoneProvisioningRequireHeader Off\n    SSLEngine on\n"
                . "    SSLCertificateFile $crt\n    SSLCertificateKeyFile $key",
@@ -143,7 +155,7 @@ Listen 127.0.0.1:$port{$v}
 <VirtualHost 127.0.0.1:$port{$v}>
     ServerName 127.0.0.1
     DBDriver sqlite3
-    DBDParams $file
+    DBDParams @{[ $v eq 'flexi21' ? $file21 : $file ]}
     $extra
 </VirtualHost>
 VH
@@ -528,6 +540,69 @@ is(scalar @{ $r->{accounts} }, $lp53 ? 1 : 0,
             : 'liblinphone 5.1 makes no account of it'));
 is(identity_of($r)->{user}, undef, 'base document with a proxy_0: no identity');
 logged(1);
+
+# ===========================================================================
+# h. FlexiAPI 2.1: the space's CardDAV server and the account's credentials
+# on it (auth_info_0, the account's password auth_info_1)
+{
+    my $h = dbh('client21');
+    my $now = utc_ts();
+    $h->do(q{INSERT INTO spaces (domain, host, name, super, created_at) VALUES (?, '127.0.0.1', 'c21', 0, ?)},
+           undef, $domain, $now);
+    my $space = db_insert_id($h, 'spaces');
+    $h->do(q{INSERT INTO space_digest_authentication_configurations (space_id, realm,
+             default_password_algorithm) VALUES (?, 'c21.realm', 'SHA-256')}, undef, $space);
+    $h->do(q{INSERT INTO space_carddav_servers (space_id, enabled, uri, min_characters,
+             results_limit, timeout, delay, fields_for_user_input, fields_for_domain,
+             use_exact_match_policy) VALUES (?, 1, 'https://dav.example.org/card?x=1&y=2',
+             2, 25, 7, 300, 'FN,EMAIL', 'IMPP', 1)}, undef, $space);
+    my $server = db_insert_id($h, 'space_carddav_servers');
+    my $u = uniq('dave');
+    my $sha = ha1('SHA-256', $u, 'c21.realm', 'secret');
+    $h->do(q{INSERT INTO accounts (username, domain, display_name, activated, blocked, ip_address,
+             user_agent, created_at) VALUES (?, ?, 'Dave', 0, 0, '192.0.2.1', 'FlexiAPI', ?)},
+           undef, $u, $domain, $now);
+    my $acc = db_insert_id($h, 'accounts');
+    $h->do('INSERT INTO passwords (account_id, password, algorithm) VALUES (?, ?, ?)',
+           undef, $acc, $sha, 'SHA-256');
+    my $dav = ha1('MD5', 'dave-dav', 'dav.realm', 'davsecret');
+    $h->do(q{INSERT INTO account_carddav_credentials (username, password, realm, algorithm,
+             space_carddav_server_id, account_id) VALUES ('dave-dav', ?, 'dav.realm', 'MD5', ?, ?)},
+           undef, $dav, $server, $acc);
+    my $tok = random_token(32);
+    $h->do(q{INSERT INTO provisioning_tokens (account_id, token, used, created_at) VALUES (?, ?, 0, ?)},
+           undef, $acc, $tok, $now);
+    $r = run_client(uri => url(flexi21 => "/provisioning/$tok"), name => 'h-flexi21');
+    is($r->{status}, 'Successful', 'FlexiAPI 2.1: Successful') or show($r);
+    diag("liblinphone $r->{version}: RemoteContactDirectory API "
+         . ($r->{remote_contact_directory_api} // '?'));
+    is(identity_of($r)->{user}, $u, 'FlexiAPI 2.1: the account');
+    my %ai = map { ($_->{username} => $_) } @{ $r->{auth_infos} };
+    is(scalar @{ $r->{auth_infos} }, 2, 'FlexiAPI 2.1: two auth infos ('
+       . join(', ', map { $_->{username} } @{ $r->{auth_infos} }) . ')');
+    is_deeply([map { $ai{'dave-dav'}{$_} } qw(realm ha1 algorithm)], ['dav.realm', $dav, 'MD5'],
+              "FlexiAPI 2.1: the CardDAV credentials' auth info");
+    is_deeply([map { $ai{$u}{$_} } qw(realm ha1 algorithm domain)],
+              ['c21.realm', $sha, 'SHA-256', $domain],
+              "FlexiAPI 2.1: the account's, realm from the digest configuration");
+    my($rcd) = @{ $r->{remote_contact_directories} };
+    diag("the client holds: " . join('; ',
+        (map { my $a = $_; "auth info " . join(' ', map { "$_=" . ($a->{$_} // '') }
+                                              qw(username domain realm algorithm)) }
+         @{ $r->{auth_infos} }),
+        (map { my $d = $_; "[$d->{section}] " . join(' ', map { "$_=$d->{$_}" }
+                                                    grep { $_ ne 'section' } sort keys %$d) }
+         @{ $r->{remote_contact_directories} })));
+    is($rcd && $rcd->{section}, 'remote_contact_directory_0',
+       'FlexiAPI 2.1: the client holds remote_contact_directory_0');
+    is_deeply($rcd && { map { ($_ => $rcd->{$_}) } grep { $_ ne 'section' } keys %$rcd },
+              { enabled => 1, type => 'carddav', uri => 'https://dav.example.org/card?x=1&y=2',
+                min_characters => 2, results_limit => 25, timeout => 7, delay => 300,
+                carddav_fields_for_user_input => 'FN,EMAIL', carddav_fields_for_domain => 'IMPP',
+                carddav_use_exact_match_policy => 1 },
+              'FlexiAPI 2.1: ... with every entry, unescaped');
+    logged(1);
+}
 
 stop_httpd();
 my @crash = grep { /exit signal|Segmentation fault|AddressSanitizer/ }

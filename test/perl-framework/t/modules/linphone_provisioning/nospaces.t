@@ -1,6 +1,6 @@
-# A database without the spaces table (as FlexiAPI 2.1 changes the table's
-# columns, or a database made for this module alone): the spaces statement
-# cannot be prepared, and only LinphoneProvisioningSpaces needs it.  With
+# A database without the spaces table (made for this module alone, or of
+# neither FlexiAPI 2.0's nor 2.1's shape): no spaces statement can be
+# prepared, and only LinphoneProvisioningSpaces needs one.  With
 # spaces off everything is served; with spaces on the requests that need a
 # space answer 503 (LP0112 in the error log) and consume nothing.
 use strict;
