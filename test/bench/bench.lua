@@ -1,4 +1,4 @@
--- wrk script of `make -f Makefile.apxs bench` (test/bench/bench.sh).
+-- wrk script of `make -f Makefile.apxs bench` (test/bench/bench.pl).
 --
 --   wrk ... -s bench.lua -- PATH [file=PREFIX [slice=K]] [header=NAME: VALUE]...
 --

@@ -1,4 +1,4 @@
--- wrk script of the memory run (test/bench/bench.sh --memory).
+-- wrk script of the memory run (test/bench/bench.pl --memory).
 --
 --   wrk ... -s memory.lua -- QUOTA DIR APIKEY
 --
