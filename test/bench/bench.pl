@@ -701,17 +701,25 @@ for my $row (@rows) {
     logm("  $label ...");
     my $s1 = run_wrk($t, $c, $half, @as);
     $bound = $s1->{rps} if $s1->{rps} > $bound;
-    if ($digest) {
+    # digest: a nonce per thread, issued just before the run that uses it
+    # (a nonce idle while others are used is evicted from the nonce cache,
+    # then stale), each with its nc sequence
+    my $nonces = sub {
+        my $from = shift;
         my $per = int($bound * $half * 5 / 4 / $t + 1000);
-        logm("  $label: " . 2 * $t . " nonces, nc 1..$per each ...");
-        for my $i (0 .. 2 * $t - 1) {
+        for my $i ($from .. $from + $t - 1) {
             spew(sprintf('%s/digest.%03d', $data, $i),
                  digest_lines($digest, challenge($digest), $per, "cnonce$i"));
         }
+    };
+    if ($digest) {
+        logm("  $label: $t nonces per run ...");
         $file = 'digest';
+        $nonces->(0);
     }
     push @ad, "file=$data/$file" if $file;
     my $d1 = run_wrk($t, $c, $half, @ad, 'slice=0');
+    $nonces->($t) if $digest;
     my $d2 = run_wrk($t, $c, $half, @ad, "slice=$t");
     my $s2 = run_wrk($t, $c, $half, @as);
     my($s, $d) = (combine($s1, $s2), combine($d1, $d2));
