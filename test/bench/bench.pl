@@ -575,7 +575,8 @@ if ($o{memory}) {
         # interrupted (it prints its summary on SIGINT)
         my $next = time;
         for (1 .. 18100) {
-            last if glob("$dir/done.*") >= $mt || !kill 0, $pid;
+            my @done = glob("$dir/done.*");
+            last if @done >= $mt || !kill 0, $pid;
             if ($samples && time >= $next) { push @$samples, rss($child); $next += 1 }
             sleep 0.1;
         }
