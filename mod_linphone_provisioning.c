@@ -21,6 +21,8 @@
 #include "lp_dbd.h"
 #include "lp_auth.h"
 #include "lp_nonce_cache.h"
+#include "lp_key_uses.h"
+#include "lp_store.h"
 #include "lp_respond.h"
 #include "lp_additions.h"
 #include "lp_space.h"
@@ -77,6 +79,10 @@ static const command_rec lp_cmds[] = {
     AP_INIT_FLAG("LinphoneAuthAPIKey", ap_set_flag_slot, DIR_FIELD(api_key),
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): AuthType Linphone accepts x-api-key"),
+    AP_INIT_TAKE1("LinphoneAuthAPIKeyFlushInterval", lp_set_seconds,
+                  SERVER_FIELD(key_flush), RSRC_CONF,
+                  "seconds an API key's uses may wait before they are "
+                  "written (default 5, 0: every use)"),
     AP_INIT_FLAG("LinphoneProvisioningSpaces", lp_set_server_flag,
                  SERVER_FIELD(spaces), RSRC_CONF,
                  "On: per-host settings from the spaces table"),
@@ -99,7 +105,15 @@ static int lp_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     int rc = lp_dbd_pre_config(pconf);
 
+    if (rc == OK)
+        rc = lp_key_uses_pre_config(pconf);
     return rc != OK ? rc : lp_nonce_cache_pre_config(pconf);
+}
+
+/* API key uses left in the counter when a child exits. */
+static int key_uses_write(request_rec *r, const lp_kc_write *w)
+{
+    return lp_store_api_key_uses(r, w) == LP_STORE_OK ? 0 : -1;
 }
 
 static void lp_child_init(apr_pool_t *p, server_rec *s)
@@ -107,6 +121,7 @@ static void lp_child_init(apr_pool_t *p, server_rec *s)
     lp_dbd_child_init(p, s);
     lp_nonce_cache_child_init(p, s);
     lp_space_child_init(p, s);
+    lp_key_uses_child_init(p, s, key_uses_write);
 }
 
 static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -134,6 +149,8 @@ static int lp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return HTTP_INTERNAL_SERVER_ERROR;
     lp_locations_find(pconf, ptemp, s);
     lp_document_prerender(pconf, s);
+    if (lp_key_uses_post_config(pconf, s) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
     return lp_nonce_cache_post_config(pconf, ptemp, s);
 }
 

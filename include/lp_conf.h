@@ -36,8 +36,10 @@ typedef struct {
     int nonce_lifetime;               /* seconds */
     struct lp_nonce_cache *nonce_cache;
     lp_secret *secret;                /* LinphoneDigestSecret, or random */
+    int key_flush;                    /* LinphoneAuthAPIKeyFlushInterval, s */
 
     /* derived at post_config */
+    unsigned key_server;              /* this server's index: lp_key_uses */
     struct lp_prerendered *base_doc[2];  /* indexed by overwrite-all */
     apr_array_header_t *locations;    /* of lp_location (lp_location.h) */
 } lp_server_conf;

@@ -13,6 +13,7 @@
 #include "mod_linphone_provisioning.h"
 #include "lp_vcard.h"
 #include "lp_sql.h"
+#include "lp_key_counter.h"
 
 typedef enum {
     LP_STORE_OK = 0,
@@ -62,14 +63,19 @@ lp_store_status lp_store_account(request_rec *r, const char *username,
 lp_store_status lp_store_passwords(request_rec *r, linphone_account *account);
 
 /**
- * Checks an API key (IP binding, expiry after last use: see lp_rules.h)
- * and, when valid, counts its use.  LP_STORE_NOT_FOUND for an invalid key;
- * LP_STORE_BLOCKED, with *account set and the use not counted, when its
- * account is blocked or, `domain` not NULL, of another domain.
+ * Checks an API key (IP binding, expiry after the freshest last use, stored
+ * or counted by lp_key_uses and not yet written: see lp_rules.h) and, when
+ * valid, counts its use (lp_key_uses: written now or with a later write).
+ * LP_STORE_NOT_FOUND for an invalid key; LP_STORE_BLOCKED, with *account
+ * set and the use not counted, when its account is blocked or, `domain`
+ * not NULL, of another domain.
  */
 lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  const char *domain,
                                  linphone_account **account);
+/** Writes API key uses counted by lp_key_uses: requests + w->n,
+ *  last_used_at the later of w->last and the stored value. */
+lp_store_status lp_store_api_key_uses(request_rec *r, const lp_kc_write *w);
 
 /** The `spaces` row of a host as strings (NULL for SQL NULL), its columns
  *  named by lp_sql.h's LP_COL_SPACE_* (and, *generation LP_FLEXIAPI_21,

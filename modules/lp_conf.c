@@ -16,6 +16,7 @@
 #define DEFAULT_DB_TIMEOUT 3
 #define DEFAULT_NONCE_LIFETIME 300
 #define DEFAULT_SPACES_CACHE 10
+#define DEFAULT_KEY_FLUSH 5
 
 void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
 {
@@ -28,6 +29,7 @@ void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
     c->nonce_lifetime = LP_UNSET;
     c->spaces = LP_UNSET;
     c->spaces_cache = LP_UNSET;
+    c->key_flush = LP_UNSET;
     return c;
 }
 
@@ -58,6 +60,7 @@ void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv)
     PICK(spaces_cache);
     PICKP(nonce_cache);
     PICKP(secret);
+    PICK(key_flush);
     return c;
 }
 
@@ -285,6 +288,8 @@ const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
 
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
+    unsigned index = 0;
+
     /* merged records exist now: give unset values their defaults once, so
      * request code reads plain values */
     for (; s; s = s->next) {
@@ -310,6 +315,9 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             c->spaces_cache = DEFAULT_SPACES_CACHE;
         if (c->nonce_lifetime == LP_UNSET)
             c->nonce_lifetime = DEFAULT_NONCE_LIFETIME;
+        if (c->key_flush == LP_UNSET)
+            c->key_flush = DEFAULT_KEY_FLUSH;
+        c->key_server = index++;
         /* a reset would store an HA1 that digest never challenges for:
          * the account could not authenticate again */
         if (!(c->digest_algorithms

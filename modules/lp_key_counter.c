@@ -71,9 +71,11 @@ int lp_kc_count(lp_kc_table *t, apr_uint32_t server, apr_int64_t id,
                 apr_time_t now, apr_interval_time_t interval,
                 lp_kc_write *w)
 {
-    lp_kc_slot *s = id ? find(t, server, id, 1) : NULL;
+    /* with no interval, a slot exists only for uses given back: they go
+     * with this one */
+    lp_kc_slot *s = id ? find(t, server, id, interval > 0) : NULL;
 
-    if (!s || interval <= 0) {
+    if (!s) {
         /* no room (or nothing to wait for): this use alone, now */
         w->id = id;
         w->server = server;

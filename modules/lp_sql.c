@@ -112,10 +112,14 @@ static const statement catalogue[LP_SQL_COUNT] = {
         "SELECT " LP_SQL_API_KEY_COLUMNS
         " FROM api_keys k JOIN accounts a ON a.id = k.account_id"
         " WHERE k.key = %s", { 0 }, LP_COL_API_KEY_NCOLS },
-    /* one autocommitted statement: the row lock lasts just this update */
+    /* one autocommitted statement: the row lock lasts just this update.
+     * Uses counted in shared memory arrive in any order (children, nodes,
+     * a flush at exit): the count adds up and the latest use wins.
+     * Parameters: uses, last use (twice), key id. */
     [LP_SQL_API_KEY_TOUCH] = { "linphone_api_key_touch",
-        "UPDATE api_keys SET requests = requests + 1, last_used_at = %pDs "
-        "WHERE id = %lld", { 0 } },
+        "UPDATE api_keys SET requests = requests + %d, last_used_at = "
+        "CASE WHEN last_used_at IS NULL OR last_used_at < %pDs THEN %pDs "
+        "ELSE last_used_at END WHERE id = %lld", { 0 } },
     [LP_SQL_SPACE_FIND] = { "linphone_space_find",
         "SELECT " LP_SQL_SPACE_COLUMNS " FROM spaces WHERE host = %s", { 0 },
         LP_COL_SPACE_NCOLS },

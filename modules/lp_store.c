@@ -9,6 +9,7 @@
 #include "lp_crypto.h"
 #include "lp_text.h"
 #include "lp_conf.h"              /* LPLOGNO */
+#include "lp_key_uses.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -356,6 +357,7 @@ lp_store_status lp_store_claim(request_rec *r, const lp_claim *cl,
 typedef struct {
     const char *username, *domain, *key;
     linphone_account *account;
+    apr_int64_t id;                 /* the API key's row */
 } account_baton;
 
 static int account_op(lp_tx *t, request_rec *r, void *baton)
@@ -405,24 +407,46 @@ lp_store_status lp_store_account(request_rec *r, const char *username,
                                  const char *domain,
                                  linphone_account **account)
 {
-    account_baton b = { username, domain, NULL, NULL };
+    account_baton b = { username, domain, NULL, NULL, 0 };
 
     return account_run(r, account_op, &b, account);
 }
 
-/* Counts a valid key's use: one autocommitted statement. */
-static int api_key_touch(lp_tx *t, request_rec *r, const char *id)
+/* Writes uses of a key: requests = requests + n, last_used_at the later
+ * one, so that children, nodes and flushes add up in any order.  One
+ * autocommitted statement. */
+static int api_key_write_op(lp_tx *t, request_rec *r, void *baton)
 {
-    const char *args[2];
+    const lp_kc_write *w = baton;
+    const char *args[4];
     int n;
 
-    args[0] = lp_time_format(r->pool, apr_time_now());
-    args[1] = id;
+    args[0] = apr_itoa(r->pool, (int)w->n);
+    args[1] = args[2] = lp_time_format(r->pool, w->last);
+    args[3] = id_text(r->pool, w->id);
     if (lp_dbd_write_turn(t))
         return FAILED;
-    n = lp_dbd_write(t, LP_SQL_API_KEY_TOUCH, 2, args);
+    n = lp_dbd_write(t, LP_SQL_API_KEY_TOUCH, 4, args);
     lp_dbd_write_turn_end(t);
     return n < 0 ? FAILED : LP_STORE_OK;
+}
+
+lp_store_status lp_store_api_key_uses(request_rec *r, const lp_kc_write *w)
+{
+    return status(lp_dbd_run(r, 0, api_key_write_op, (void *)w));
+}
+
+/* The key's freshest last use: the stored one, or a later one counted
+ * here and not yet written. */
+static const char *api_key_last_use(request_rec *r, const char *stored,
+                                    apr_int64_t id)
+{
+    apr_time_t pending = lp_key_uses_last(r, id), t;
+
+    if (pending && (!stored || !*stored || lp_time_parse(stored, &t) != 0
+                    || t < pending))
+        return lp_time_format(r->pool, pending);
+    return stored;
 }
 
 static int api_key_op(lp_tx *t, request_rec *r, void *baton)
@@ -440,8 +464,11 @@ static int api_key_op(lp_tx *t, request_rec *r, void *baton)
     if (st != LP_STORE_OK)
         return st;
     b->account = account_from(r->pool, v, LP_COL_API_KEY_ACCOUNT);
+    b->id = apr_atoi64(v[LP_COL_API_KEY_ID]);
     switch (lp_rules_api_key(v[LP_COL_API_KEY_IP],
-                             v[LP_COL_API_KEY_LAST_USED_AT],
+                             api_key_last_use(r,
+                                              v[LP_COL_API_KEY_LAST_USED_AT],
+                                              b->id),
                              v[LP_COL_API_KEY_MINUTES], r->useragent_ip,
                              apr_time_now())) {
     case LP_RULE_OK:
@@ -466,22 +493,32 @@ static int api_key_op(lp_tx *t, request_rec *r, void *baton)
     if (b->account->blocked
         || (b->domain && strcmp(b->account->domain, b->domain)))
         return LP_STORE_BLOCKED;
-    return api_key_touch(t, r, v[LP_COL_API_KEY_ID]);
+    return LP_STORE_OK;
 }
 
 lp_store_status lp_store_api_key(request_rec *r, const char *key,
                                  const char *domain,
                                  linphone_account **account)
 {
-    account_baton b = { NULL, domain, key, NULL };
+    account_baton b = { NULL, domain, key, NULL, 0 };
+    lp_kc_write w;
     int rv = lp_dbd_run(r, 0, api_key_op, &b);
 
     *account = b.account;
-    /* the key is valid, but simultaneous uses on other Galera nodes kept
-     * winning its row: served, this use not counted */
-    if (rv == LP_DBD_LOST && b.account)
+    if (rv != LP_STORE_OK)
+        return status(rv);
+    /* a key that authenticated counts; most uses wait in shared memory
+     * (lp_key_uses) and go to the database in one write per interval */
+    if (!lp_key_uses_count(r, b.id, &w))
         return LP_STORE_OK;
-    return status(rv);
+    rv = lp_dbd_run(r, 0, api_key_write_op, &w);
+    if (rv == LP_STORE_OK)
+        return LP_STORE_OK;
+    /* not written: the uses go with the key's next write */
+    lp_key_uses_give_back(r, &w);
+    /* simultaneous uses on other Galera nodes kept winning the key's row:
+     * served all the same */
+    return rv == LP_DBD_LOST ? LP_STORE_OK : status(rv);
 }
 
 static int passwords_op(lp_tx *t, request_rec *r, void *baton)

@@ -43,6 +43,9 @@ int main(void)
     /* interval 0: every use written, nothing pending */
     ok(lp_kc_count(t, 0, 9, t0, 0, &w) == 1 && w.n == 1, "interval 0");
     ok(lp_kc_count(t, 0, 9, t0, 0, &w) == 1 && w.n == 1, "interval 0 again");
+    lp_kc_give_back(t, &w);
+    ok(lp_kc_count(t, 0, 9, t0, 0, &w) == 1 && w.n == 2,
+       "interval 0: uses given back go with the next one");
 
     /* the flush of the whole table takes each pending key once */
     ok(lp_kc_count(t, 1, 7, t0 + SEC(7), SEC(5), &w) == 0, "pending on 1");
@@ -50,7 +53,7 @@ int main(void)
     n = 0;
     while (lp_kc_take(t, &cursor, &w))
         n += w.n;
-    ok(n == 2, "flush: the two pending uses");
+    ok(n == 2, "flush: the two pending uses (none of key 9's left)");
     cursor = 0;
     ok(lp_kc_take(t, &cursor, &w) == 0, "flush again: nothing");
     ok(lp_kc_last(t, 1, 7) == t0 + SEC(7), "flush keeps the last use");

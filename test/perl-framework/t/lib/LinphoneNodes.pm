@@ -3,7 +3,9 @@ package LinphoneNodes;
 # Apache nodes of a cluster for cluster.t and the high-availability tests
 # (ha_galera.t, ha_pgsql.t): more httpd instances with the module, each on
 # its own loopback port and its own DBDParams, sharing one digest secret and
-# one redis nonce cache.
+# one redis nonce cache (without redis, each its own shmcb cache).  Tests
+# that restart or stop a node of their own (apikey_counter.t, journal.t)
+# use them too.
 
 use strict;
 use warnings;
@@ -15,11 +17,13 @@ use Time::HiRes qw(sleep);
 use Apache::Test ();
 use LinphoneTest qw(random_token uniq create_account ha1);
 
-our @EXPORT = qw(free_port start_node stop_nodes node_crashes node_log node_account);
+our @EXPORT = qw(free_port start_node stop_nodes node_crashes node_log node_account
+                 node_ctl node_wait stop_node);
 
 my $dir;
 my $secret;
 my @nodes;
+my %port;        # name -> its port
 
 sub free_port {
     my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)
@@ -40,8 +44,9 @@ sub _setup {
 }
 
 # start_node($name, redis => $port, dbparams => '${LP_DB_MAIN}', extra => '')
-# -> base URL; the node runs until stop_nodes().  dbparams is the DBDParams
-# value (an Apache Define of t/conf/lp-db.conf, typically).
+# -> base URL; the node runs until stop_nodes() or stop_node($name).
+# dbparams is the DBDParams value (an Apache Define of t/conf/lp-db.conf,
+# typically); extra comes after the defaults, so it may override them.
 sub start_node {
     my($name, %o) = @_;
     _setup();
@@ -51,6 +56,7 @@ sub start_node {
     my $so      = Apache::Test::vars('top_dir') . '/../../.libs/mod_linphone_provisioning.so';
     my $dbparams = $o{dbparams} // '${LP_DB_MAIN}';
     my $extra = $o{extra} // '';
+    my $cache = $o{redis} ? "LinphoneDigestNonceCache redis:127.0.0.1:$o{redis}" : '';
     my $port = free_port();
     my $nd   = "$dir/$name";
     mkdir $nd or die "$nd: $!";
@@ -65,7 +71,10 @@ LoadModule authz_core_module $modules/mod_authz_core.so
 LoadModule authn_core_module $modules/mod_authn_core.so
 LoadModule authz_user_module $modules/mod_authz_user.so
 LoadModule dbd_module $modules/mod_dbd.so
-LoadModule socache_redis_module $modules/mod_socache_redis.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+<IfFile $modules/mod_socache_redis.so>
+    LoadModule socache_redis_module $modules/mod_socache_redis.so
+</IfFile>
 LoadModule linphone_provisioning_module $so
 ServerName localhost
 Listen 127.0.0.1:$port
@@ -80,7 +89,7 @@ Include $t_dir/conf/lp-db.conf
 DBDriver \${LP_DB_DRIVER}
 DBDParams "$dbparams"
 LinphoneProvisioningRC $t_dir/conf/linphone.rc
-LinphoneDigestNonceCache redis:127.0.0.1:$o{redis}
+$cache
 LinphoneDigestSecret $secret
 $extra
 <Location /provisioning>
@@ -96,12 +105,38 @@ CONF
     my $rc = system($httpd, '-d', $t_dir, '-f', "$nd/httpd.conf", '-k', 'start');
     die "node $name: httpd -k start failed ($rc), see $nd/error_log\n" if $rc;
     push @nodes, $nd;
-    for (1 .. 100) {                                    # up to 10 s
+    $port{$name} = $port;
+    return "http://127.0.0.1:$port" if node_wait($name);
+    die "node $name did not listen on $port, see $nd/error_log\n";
+}
+
+# node_wait($name): 1 once the node accepts connections (up to 10 s).
+sub node_wait {
+    my $port = $port{$_[0]};
+    for (1 .. 100) {
         my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 1);
-        if ($s) { close $s; return "http://127.0.0.1:$port" }
+        if ($s) { close $s; return 1 }
         sleep 0.1;
     }
-    die "node $name did not listen on $port, see $nd/error_log\n";
+    return 0;
+}
+
+# node_ctl($name, 'graceful'|'restart'|...): httpd -k on that node.
+sub node_ctl {
+    my($name, $verb) = @_;
+    return system(Apache::Test::vars('httpd'), '-d', Apache::Test::vars('t_dir'),
+                  '-f', "$dir/$name/httpd.conf", '-k', $verb);
+}
+
+# stop_node($name): stops it and waits until its parent (so its children)
+# has exited.
+sub stop_node {
+    my $name = shift;
+    my $nd = "$dir/$name";
+    return unless grep { $_ eq $nd } @nodes;
+    node_ctl($name, 'stop');
+    for (1 .. 150) { last unless -e "$nd/httpd.pid"; sleep 0.1 }
+    @nodes = grep { $_ ne $nd } @nodes;
 }
 
 sub stop_nodes {
