@@ -309,6 +309,38 @@ static void generation_say(request_rec *r, const lp_conn *c)
                       ? "with" : "without");
 }
 
+/* FlexiAPI leaves its SQLite file in a rollback-journal mode, where every
+ * reader waits for every writer: said once per process, at the first use
+ * of a connection, and never switched here (the mode is the file's, shared
+ * with every program that uses it, and WAL needs them all to write in its
+ * directory). */
+static apr_uint32_t journal_said;
+
+static void journal_say(request_rec *r, ap_dbd_t *dbd)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *mode = NULL;
+
+    if (apr_atomic_read32(&journal_said)
+        || apr_dbd_select(dbd->driver, r->pool, dbd->handle, &res,
+                          "PRAGMA journal_mode", 1))
+        return;
+    if (apr_dbd_get_row(dbd->driver, r->pool, res, &row, 1) == 0)
+        mode = apr_dbd_get_entry(dbd->driver, row, 0);
+    if (!mode || !strcasecmp(mode, "wal")
+        || apr_atomic_cas32(&journal_said, 1, 0) != 0)
+        return;
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, LPLOGNO(0132)
+                  "the SQLite database is in a rollback-journal mode "
+                  "(journal_mode=%s): every reader waits for every writer, "
+                  "so /provisioning/me, digest and the contacts list queue "
+                  "behind each token claim; switch it once with "
+                  "sqlite3 FILE 'PRAGMA journal_mode=WAL' (every program "
+                  "using the file must be able to write in its directory; "
+                  "said once per process)", ap_escape_logitem(r->pool, mode));
+}
+
 /* The connection's state, made on its first use by this module. */
 static lp_conn *conn_state(request_rec *r, ap_dbd_t *dbd)
 {
@@ -356,6 +388,8 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
                                             lp_sql_label(i), NULL));
     if ((*why = session_setup(r, dbd, c)) != 0)
         return NULL;
+    if (c->dialect == LP_DIALECT_SQLITE3)
+        journal_say(r, dbd);
     c->zone_synced = apr_time_now();
     c->prepared_before = 1;
     for (i = 0; i < LP_SQL_COUNT; i++)
