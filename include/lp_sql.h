@@ -45,7 +45,7 @@ typedef enum {
     LP_SQL_CONTACTS_FIND,
     LP_SQL_CONTACT_TYPES_FIND,
     LP_SQL_CONTACT_ACTIONS_FIND,
-    LP_SQL_ACCOUNT_LOCK,
+    LP_SQL_TOKEN_FIND_LOCK,
     LP_SQL_SPACE_FIND_21,
     LP_SQL_CARDDAV_SERVERS_FIND,
     LP_SQL_CARDDAV_CREDENTIALS_FIND,
@@ -128,9 +128,6 @@ enum {
     LP_COL_API_KEY_KEY = LP_COL_API_KEY_ACCOUNT + LP_COL_ACCOUNT_NCOLS,
     LP_COL_API_KEY_NCOLS
 };
-
-/* ACCOUNT_LOCK */
-enum { LP_COL_ACCOUNT_LOCK_ID, LP_COL_ACCOUNT_LOCK_NCOLS };
 
 /* FlexiAPI's schema generations, told per connection by which spaces
  * statement prepares (lp_dbd.c): 2.0's spaces hold the realm and the header

@@ -60,15 +60,20 @@ typedef struct {
     "WHERE id = %lld AND " not_activated
 
 static const statement catalogue[LP_SQL_COUNT] = {
-    /* PostgreSQL only (lp_store.c): a token INSERT checks its foreign key
-     * with FOR KEY SHARE on the account row, which FOR UPDATE excludes, so
-     * a newer token either commits before the consuming UPDATE starts (and
-     * that UPDATE sees it) or waits for our COMMIT.  Valid SQL elsewhere,
-     * never run there. */
-    [LP_SQL_ACCOUNT_LOCK] = { "linphone_account_lock",
-        "SELECT id FROM accounts WHERE id = %lld FOR UPDATE", {
-            [LP_DIALECT_SQLITE3] = "SELECT id FROM accounts WHERE id = %lld"
-        }, LP_COL_ACCOUNT_LOCK_NCOLS },
+    /* TOKEN_FIND for a claim.  PostgreSQL: the account row is locked as
+     * the token is read.  A token INSERT checks its foreign key with FOR
+     * KEY SHARE on the account row, which FOR UPDATE excludes, so a newer
+     * token either commits before the consuming UPDATE starts (and that
+     * UPDATE sees it) or waits for our COMMIT; one statement, where a
+     * separate lock would be a round trip.  SQLite's claim holds the write
+     * lock already, MariaDB's UPDATE reads the latest committed rows (and
+     * it has no FOR UPDATE OF). */
+    [LP_SQL_TOKEN_FIND_LOCK] = { "linphone_token_find_lock",
+        TOKEN_FIND(NEWEST_UNUSED("NOT c.used")) " FOR UPDATE OF a", {
+            [LP_DIALECT_SQLITE3] = TOKEN_FIND(NEWEST_UNUSED(
+                                       SQ_FALSE("c.used"))),
+            [LP_DIALECT_MYSQL] = TOKEN_FIND(NEWEST_UNUSED("NOT c.used")) },
+        LP_COL_TOKEN_FIND_NCOLS },
     [LP_SQL_TOKEN_FIND] = { "linphone_token_find",
         TOKEN_FIND(NEWEST_UNUSED("NOT c.used")), {
             [LP_DIALECT_SQLITE3] = TOKEN_FIND(NEWEST_UNUSED(

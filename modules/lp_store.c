@@ -138,16 +138,9 @@ static int consume_token(lp_tx *t, request_rec *r, claim_baton *b,
 {
     const char *now = lp_time_format(r->pool, apr_time_now());
     const char *account_id = v[LP_COL_TOKEN_FIND_ACCOUNT + LP_COL_ACCOUNT_ID];
-    apr_array_header_t *rows;
     const char *args[6];
     int n;
 
-    /* PostgreSQL's UPDATE sees rows committed before it starts, not those
-     * committing while it waits: see LP_SQL_ACCOUNT_LOCK */
-    args[0] = account_id;
-    if (lp_dbd_dialect(t) == LP_DIALECT_PGSQL
-        && lp_dbd_read(t, LP_SQL_ACCOUNT_LOCK, 1, args, &rows))
-        return FAILED;
     args[0] = b->cl->ip;
     args[1] = b->cl->user_agent;
     args[2] = now;
@@ -158,6 +151,9 @@ static int consume_token(lp_tx *t, request_rec *r, claim_baton *b,
         return FAILED;
     if (n != 1)
         return LP_STORE_NOT_FOUND;          /* another request won */
+    /* an account provisioned again is active already: no write */
+    if (b->account->activated)
+        return LP_STORE_OK;
     args[0] = now;
     args[1] = account_id;
     if (lp_dbd_write(t, LP_SQL_ACCOUNT_ACTIVATE, 2, args) < 0)
@@ -202,12 +198,15 @@ static lp_store_status token_verdict(const char **v,
     }
 }
 
-/* A provisioning token; read only (HEAD) stops at the verdict. */
+/* A provisioning token; read only (HEAD) stops at the verdict.  A claim
+ * reads it with TOKEN_FIND_LOCK: PostgreSQL's UPDATE sees rows committed
+ * before it starts, not those committing while it waits (see lp_sql.c). */
 static int claim_provisioning_token(lp_tx *t, request_rec *r,
                                     claim_baton *b, int read_only)
 {
     const char **v;
-    int st = secret_row(t, LP_SQL_TOKEN_FIND, b->cl->token,
+    int st = secret_row(t, read_only ? LP_SQL_TOKEN_FIND
+                                     : LP_SQL_TOKEN_FIND_LOCK, b->cl->token,
                         LP_COL_TOKEN_FIND_TOKEN, b->cl->domain,
                         LP_COL_TOKEN_FIND_ACCOUNT + LP_COL_ACCOUNT_DOMAIN, &v);
 
@@ -278,10 +277,12 @@ static const char *fresh_ha1(request_rec *r, const lp_claim *cl,
     return lp_ha1(r->pool, cl->algorithm, a->username, a->realm, password);
 }
 
-/* Replaces every password of the account by one fresh HA1 row. */
+/* Replaces every password of the account by one fresh HA1 row, which is
+ * then the account's only password: no read needed to know it. */
 static int reset_password(lp_tx *t, request_rec *r, const lp_claim *cl,
-                          const linphone_account *a)
+                          linphone_account *a)
 {
+    linphone_password *pw;
     const char *ha1;
     const char *args[3];
 
@@ -294,6 +295,10 @@ static int reset_password(lp_tx *t, request_rec *r, const lp_claim *cl,
     args[2] = cl->algorithm;
     if (lp_dbd_write(t, LP_SQL_PASSWORD_INSERT, 3, args) < 0)
         return FAILED;
+    a->passwords = apr_array_make(r->pool, 1, sizeof *pw);
+    pw = apr_array_push(a->passwords);
+    pw->password = ha1;
+    pw->algorithm = cl->algorithm;
     return LP_STORE_OK;
 }
 
@@ -303,11 +308,12 @@ static int claim_op(lp_tx *t, request_rec *r, void *baton)
     claim_baton *b = baton;
     int st = claim_token(t, r, b, 0);
 
-    if (st == LP_STORE_OK && b->cl->reset_password)
-        st = reset_password(t, r, b->cl, b->account);
-    if (st == LP_STORE_OK)
-        st = load_passwords(t, r, b->account);
-    return st;
+    if (st != LP_STORE_OK)
+        return st;
+    if (!b->cl->reset_password)
+        return load_passwords(t, r, b->account);
+    st = reset_password(t, r, b->cl, b->account);
+    return st != LP_STORE_OK ? st : load_carddav(t, r, b->account);
 }
 
 /* A claim for HEAD: the verdict and document of the GET, by reads only (no
