@@ -372,6 +372,7 @@ $pool_desc ||= "mod_dbd's defaults";
 my $user = $is_root ? "User www-data\nGroup www-data\n" : '';
 my $dbd_driver = $driver;
 my $lp_extra = $ENV{LP_BENCH_CONF} // '';
+my $locations = slurp("$top/conf/site-locations.conf");
 
 spew("$root/conf/httpd.conf", <<CONF, $ENV{BENCH_CONF_APPEND} ? "$ENV{BENCH_CONF_APPEND}\n" : '');
 # Written by test/bench/bench.pl: the benchmark's throwaway server.
@@ -424,20 +425,9 @@ LinphoneProvisioningBaseURL https://$domain
 LinphoneDigestAlgorithms SHA-256
 $lp_extra
 
+$locations
 <Location "/provisioning">
-    SetHandler linphone-provisioning
     LinphoneProvisioningEntry misc config-uri "expr=%{LINPHONE_ME_URL}" overwrite
-</Location>
-<Location "/provisioning/me">
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
-</Location>
-<Location "/contacts/vcard">
-    SetHandler linphone-contacts
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
 </Location>
 CONF
 
