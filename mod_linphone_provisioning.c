@@ -14,16 +14,16 @@
 #include "http_protocol.h"
 
 #include "mod_linphone_provisioning.h"
-#include "lp_conf.h"
-#include "lp_document.h"
-#include "lp_handlers.h"
-#include "lp_location.h"
-#include "lp_dbd.h"
-#include "lp_auth.h"
-#include "lp_nonce_cache.h"
-#include "lp_respond.h"
-#include "lp_additions.h"
-#include "lp_space.h"
+#include "mod_lp_conf.h"
+#include "mod_lp_document.h"
+#include "mod_lp_handlers.h"
+#include "mod_lp_location.h"
+#include "mod_lp_dbd.h"
+#include "mod_lp_auth.h"
+#include "mod_lp_nonce_cache.h"
+#include "mod_lp_respond.h"
+#include "mod_lp_additions.h"
+#include "mod_lp_space.h"
 
 #include <libxml/parser.h>
 

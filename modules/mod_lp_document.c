@@ -1,12 +1,12 @@
 /*
  * lp_document — pre-rendered base documents, per-request account documents.
  */
-#include "lp_document.h"
+#include "mod_lp_document.h"
 #include "lp_assemble.h"
-#include "lp_additions.h"
-#include "lp_conf.h"
-#include "lp_request.h"
-#include "lp_respond.h"
+#include "mod_lp_additions.h"
+#include "mod_lp_conf.h"
+#include "mod_lp_request.h"
+#include "mod_lp_respond.h"
 
 #include "http_log.h"
 #include "apr_strings.h"

@@ -3,13 +3,13 @@
  * every time.  Authentication itself happened in Apache's auth
  * phase: AuthType Linphone (lp_auth.c) or any other module's r->user.
  */
-#include "lp_handlers.h"
-#include "lp_auth.h"
-#include "lp_document.h"
-#include "lp_handler_common.h"
-#include "lp_location.h"
-#include "lp_request.h"
-#include "lp_respond.h"
+#include "mod_lp_handlers.h"
+#include "mod_lp_auth.h"
+#include "mod_lp_document.h"
+#include "mod_lp_handler_common.h"
+#include "mod_lp_location.h"
+#include "mod_lp_request.h"
+#include "mod_lp_respond.h"
 
 int lp_handler_me(request_rec *r, const char *location)
 {

@@ -6,8 +6,8 @@
  * the core's <Location> sections of every server, evaluate their SetHandler
  * (a constant string in practice) and keep the paths naming our handlers.
  */
-#include "lp_location.h"
-#include "lp_conf.h"
+#include "mod_lp_location.h"
+#include "mod_lp_conf.h"
 #include "lp_text.h"
 
 #include "http_core.h"

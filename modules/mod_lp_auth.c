@@ -1,15 +1,15 @@
 /*
  * lp_auth — AuthType Linphone (see lp_auth.h).
  */
-#include "lp_auth.h"
-#include "lp_conf.h"
+#include "mod_lp_auth.h"
+#include "mod_lp_conf.h"
 #include "lp_crypto.h"
 #include "lp_digest.h"
-#include "lp_location.h"
-#include "lp_nonce_cache.h"
-#include "lp_request.h"
-#include "lp_respond.h"
-#include "lp_store.h"
+#include "mod_lp_location.h"
+#include "mod_lp_nonce_cache.h"
+#include "mod_lp_request.h"
+#include "mod_lp_respond.h"
+#include "mod_lp_store.h"
 #include "lp_text.h"
 
 #include "http_core.h"

@@ -3,7 +3,7 @@
  * Server values merge vhost-over-main; directory values merge the Apache way
  * (the more specific section wins); LP_UNSET means "inherit".
  */
-#include "lp_conf.h"
+#include "mod_lp_conf.h"
 #include "lp_crypto.h"
 #include "lp_doc.h"
 

@@ -3,12 +3,12 @@
  * lp_dbd_run: what to read and write, and FlexiAPI's rules (lp_rules.c)
  * on what was read.
  */
-#include "lp_store.h"
-#include "lp_dbd.h"
+#include "mod_lp_store.h"
+#include "mod_lp_dbd.h"
 #include "lp_rules.h"
 #include "lp_crypto.h"
 #include "lp_text.h"
-#include "lp_conf.h"              /* LPLOGNO */
+#include "mod_lp_conf.h"              /* LPLOGNO */
 
 #include "http_log.h"
 #include "apr_strings.h"

@@ -1,8 +1,8 @@
 /*
  * lp_respond — responses of the handlers (see lp_respond.h).
  */
-#include "lp_respond.h"
-#include "lp_conf.h"
+#include "mod_lp_respond.h"
+#include "mod_lp_conf.h"
 
 #include "http_protocol.h"
 #include "util_filter.h"

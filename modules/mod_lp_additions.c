@@ -1,11 +1,11 @@
 /*
  * lp_additions — sysadmin additions and C hooks (see lp_additions.h).
  */
-#include "lp_additions.h"
+#include "mod_lp_additions.h"
 #include "lp_assemble.h"
-#include "lp_conf.h"
+#include "mod_lp_conf.h"
 #include "lp_doc.h"
-#include "lp_location.h"
+#include "mod_lp_location.h"
 
 #include "http_log.h"
 #include "apr_strings.h"

@@ -4,12 +4,12 @@
  * the PNG QR code of the token's provisioning URL, for an admin to show.
  * It reads the token and changes nothing.
  */
-#include "lp_handlers.h"
-#include "lp_conf.h"
-#include "lp_handler_common.h"
-#include "lp_location.h"
+#include "mod_lp_handlers.h"
+#include "mod_lp_conf.h"
+#include "mod_lp_handler_common.h"
+#include "mod_lp_location.h"
 #include "lp_qrcode.h"
-#include "lp_respond.h"
+#include "mod_lp_respond.h"
 
 #include "http_log.h"
 #include "apr_strings.h"

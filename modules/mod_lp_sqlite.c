@@ -15,8 +15,8 @@
  * a backup) are waited for by our own busy handler, which sleeps with the
  * driver's mutex released (busy_wait).
  */
-#include "lp_sqlite.h"
-#include "lp_conf.h"              /* LPLOGNO */
+#include "mod_lp_sqlite.h"
+#include "mod_lp_conf.h"              /* LPLOGNO */
 
 #include "http_log.h"
 #include "apr_dbd.h"

@@ -1,8 +1,8 @@
 /*
  * lp_nonce_cache — nonce counts in an Apache socache (see the header).
  */
-#include "lp_nonce_cache.h"
-#include "lp_conf.h"
+#include "mod_lp_nonce_cache.h"
+#include "mod_lp_conf.h"
 #include "lp_digest.h"
 
 #include "http_log.h"

@@ -8,12 +8,12 @@
  * owns a sub-pool that a refresh destroys: nothing grows per request.
  * Requests copy the entry into their own pool under the lock.
  */
-#include "lp_space.h"
-#include "lp_conf.h"
+#include "mod_lp_space.h"
+#include "mod_lp_conf.h"
 #include "lp_doc.h"
 #include "lp_rules.h"
 #include "lp_sql.h"
-#include "lp_store.h"
+#include "mod_lp_store.h"
 #include "lp_text.h"
 
 #include "http_log.h"

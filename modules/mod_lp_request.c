@@ -2,8 +2,8 @@
  * lp_request — the request's record and its settings in effect (see
  * lp_request.h).
  */
-#include "lp_request.h"
-#include "lp_conf.h"
+#include "mod_lp_request.h"
+#include "mod_lp_conf.h"
 
 #include "http_config.h"
 

@@ -8,7 +8,7 @@
 #define LP_REQUEST_H
 
 #include "httpd.h"
-#include "lp_space.h"
+#include "mod_lp_space.h"
 #include "mod_linphone_provisioning.h"
 
 typedef struct {

@@ -5,10 +5,10 @@
  * token is not looked up: the page holds nothing the URL does not already hold, and
  * the app gets the verdict when it follows the link.
  */
-#include "lp_handlers.h"
-#include "lp_handler_common.h"
-#include "lp_location.h"
-#include "lp_respond.h"
+#include "mod_lp_handlers.h"
+#include "mod_lp_handler_common.h"
+#include "mod_lp_location.h"
+#include "mod_lp_respond.h"
 
 #include "apr_strings.h"
 

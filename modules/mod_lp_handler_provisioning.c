@@ -2,11 +2,11 @@
  * lp_handler_provisioning — handler `linphone-provisioning`: the URI space
  * below its <Location> (the URLs of README.md).
  */
-#include "lp_handlers.h"
-#include "lp_handler_common.h"
-#include "lp_document.h"
-#include "lp_location.h"
-#include "lp_respond.h"
+#include "mod_lp_handlers.h"
+#include "mod_lp_handler_common.h"
+#include "mod_lp_document.h"
+#include "mod_lp_location.h"
+#include "mod_lp_respond.h"
 
 static int claim(request_rec *r, lp_claim_kind kind, const char *token,
                  const char *location)

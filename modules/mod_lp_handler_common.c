@@ -1,12 +1,12 @@
 /*
  * lp_handler_common — what the content handlers share (see the header).
  */
-#include "lp_handler_common.h"
-#include "lp_conf.h"
-#include "lp_document.h"
-#include "lp_location.h"
-#include "lp_request.h"
-#include "lp_respond.h"
+#include "mod_lp_handler_common.h"
+#include "mod_lp_conf.h"
+#include "mod_lp_document.h"
+#include "mod_lp_location.h"
+#include "mod_lp_request.h"
+#include "mod_lp_respond.h"
 #include "lp_sql.h"
 
 #include "http_log.h"

@@ -6,12 +6,12 @@
  * /provisioning/me: AuthType Linphone (lp_auth.c) or another module's
  * r->user.  No x-linphone-provisioning header: clients send none here.
  */
-#include "lp_handlers.h"
-#include "lp_auth.h"
+#include "mod_lp_handlers.h"
+#include "mod_lp_auth.h"
 #include "lp_crypto.h"
-#include "lp_handler_common.h"
-#include "lp_location.h"
-#include "lp_respond.h"
+#include "mod_lp_handler_common.h"
+#include "mod_lp_location.h"
+#include "mod_lp_respond.h"
 #include "lp_vcard.h"
 
 #include "apr_strings.h"

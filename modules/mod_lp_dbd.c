@@ -16,9 +16,9 @@
  * SQLite's part (the write turn, lock waits, broken connections) is
  * lp_sqlite.c's.
  */
-#include "lp_dbd.h"
-#include "lp_sqlite.h"
-#include "lp_conf.h"
+#include "mod_lp_dbd.h"
+#include "mod_lp_sqlite.h"
+#include "mod_lp_conf.h"
 
 #include "http_log.h"
 #include "apr_dbd.h"

@@ -7,7 +7,7 @@
 #define LP_HANDLER_COMMON_H
 
 #include "httpd.h"
-#include "lp_store.h"
+#include "mod_lp_store.h"
 #include "lp_text.h"
 
 /**
