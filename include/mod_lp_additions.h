@@ -1,12 +1,12 @@
 /*
- * lp_additions — the sysadmin's additions to the document
+ * mod_lp_additions — the sysadmin's additions to the document
  * (docs/document.md, Customising the document): LinphoneProvisioningEntry
  * (a literal or an ap_expr value), LinphoneProvisioningInclude (a static
  * lpconfig XML fragment), and the optional hooks and function of
  * mod_linphone_provisioning.h for C modules.
  */
-#ifndef LP_ADDITIONS_H
-#define LP_ADDITIONS_H
+#ifndef MOD_LP_ADDITIONS_H
+#define MOD_LP_ADDITIONS_H
 
 #include "httpd.h"
 #include "http_config.h"

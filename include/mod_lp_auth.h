@@ -1,5 +1,5 @@
 /*
- * lp_auth — `AuthType Linphone` in Apache's authentication phase
+ * mod_lp_auth — `AuthType Linphone` in Apache's authentication phase
  * (docs/security.md):
  * an API key (header or cookie), else RFC 7616 Digest against the account
  * named by the From header.  Blocked accounts and, with spaces, accounts of
@@ -7,8 +7,8 @@
  * modules work as usual: the /provisioning/me handler maps their r->user
  * to an account.
  */
-#ifndef LP_AUTH_H
-#define LP_AUTH_H
+#ifndef MOD_LP_AUTH_H
+#define MOD_LP_AUTH_H
 
 #include "httpd.h"
 #include "mod_linphone_provisioning.h"

@@ -1,9 +1,9 @@
 /*
- * lp_conf — the module's configuration: per-server (vhost) and per-directory
+ * mod_lp_conf — the module's configuration: per-server (vhost) and per-directory
  * records, their directives, and what post_config derives from them.
  */
-#ifndef LP_CONF_H
-#define LP_CONF_H
+#ifndef MOD_LP_CONF_H
+#define MOD_LP_CONF_H
 
 #include "httpd.h"
 #include "http_config.h"
@@ -16,8 +16,8 @@
 extern module AP_MODULE_DECLARE_DATA linphone_provisioning_module;
 
 /* Types owned by other units, held in the server record. */
-struct lp_nonce_cache;                /* lp_nonce_cache.h */
-struct lp_prerendered;                /* lp_document.h */
+struct lp_nonce_cache;                /* mod_lp_nonce_cache.h */
+struct lp_prerendered;                /* mod_lp_document.h */
 
 typedef struct {
     xmlDocPtr rc;                     /* LinphoneProvisioningRC, parsed */
@@ -39,7 +39,7 @@ typedef struct {
 
     /* derived at post_config */
     struct lp_prerendered *base_doc[2];  /* indexed by overwrite-all */
-    apr_array_header_t *locations;    /* of lp_location (lp_location.h) */
+    apr_array_header_t *locations;    /* of lp_location (mod_lp_location.h) */
 } lp_server_conf;
 
 typedef struct {
@@ -70,7 +70,7 @@ const char *lp_set_digest_algorithms(cmd_parms *cmd, void *dc,
 const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path);
 
 /* Values of the records, defaults applied (the settings in effect for a
- * request, its space considered, are in lp_request.h). */
+ * request, its space considered, are in mod_lp_request.h). */
 lp_server_conf *lp_server_conf_get(server_rec *s);
 lp_dir_conf *lp_dir_conf_get(request_rec *r);
 int lp_api_key_enabled(request_rec *r);

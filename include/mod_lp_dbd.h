@@ -1,5 +1,5 @@
 /*
- * lp_dbd — our statements on mod_dbd's connections.
+ * mod_lp_dbd — our statements on mod_dbd's connections.
  *
  * Statements are prepared once per database connection, on its first use
  * by this module, and kept in the connection's own pool: a connection that
@@ -9,12 +9,12 @@
  *
  * An operation runs through lp_dbd_run, which hands it the request's
  * connection, in a transaction when asked, and runs it once more when a
- * server database lost its session under it (see lp_dbd.c).  Every wait
+ * server database lost its session under it (see mod_lp_dbd.c).  Every wait
  * of a request for the database ends at one deadline:
  * LinphoneProvisioningDBTimeout from the request's first use of it.
  */
-#ifndef LP_DBD_H
-#define LP_DBD_H
+#ifndef MOD_LP_DBD_H
+#define MOD_LP_DBD_H
 
 #include "httpd.h"
 #include "lp_sql.h"
@@ -53,7 +53,7 @@ int lp_dbd_write_turn(lp_tx *t);
 void lp_dbd_write_turn_end(lp_tx *t);
 
 /** 1 when the statement could be prepared on this connection (the
- *  optional ones, see lp_dbd.c, may not). */
+ *  optional ones, see mod_lp_dbd.c, may not). */
 int lp_dbd_prepared(const lp_tx *t, lp_sql_id id);
 lp_dialect lp_dbd_dialect(const lp_tx *t);
 /** FlexiAPI's schema generation of this connection (see lp_sql.h). */

@@ -1,10 +1,10 @@
 /*
- * lp_document — the provisioning document for a request: the base document
+ * mod_lp_document — the provisioning document for a request: the base document
  * pre-rendered at startup (no libxml2, no database per request), or an
  * account's document assembled per request.
  */
-#ifndef LP_DOCUMENT_H
-#define LP_DOCUMENT_H
+#ifndef MOD_LP_DOCUMENT_H
+#define MOD_LP_DOCUMENT_H
 
 #include "httpd.h"
 #include "mod_linphone_provisioning.h"

@@ -1,10 +1,10 @@
 /*
- * lp_handler_common — what the content handlers share: the common start of
+ * mod_lp_handler_common — what the content handlers share: the common start of
  * a request, the answers for a missing space or header, and the claim of a
  * token or account that ends with its document.
  */
-#ifndef LP_HANDLER_COMMON_H
-#define LP_HANDLER_COMMON_H
+#ifndef MOD_LP_HANDLER_COMMON_H
+#define MOD_LP_HANDLER_COMMON_H
 
 #include "httpd.h"
 #include "mod_lp_store.h"

@@ -1,9 +1,9 @@
 /*
- * lp_handlers — the content handlers' entry points, one unit each (what
- * they share is in lp_handler_common.h).
+ * mod_lp_handlers — the content handlers' entry points, one unit each (what
+ * they share is in mod_lp_handler_common.h).
  */
-#ifndef LP_HANDLERS_H
-#define LP_HANDLERS_H
+#ifndef MOD_LP_HANDLERS_H
+#define MOD_LP_HANDLERS_H
 
 #include "httpd.h"
 

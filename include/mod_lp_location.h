@@ -1,10 +1,10 @@
 /*
- * lp_location — where the sysadmin mapped our handlers (found at startup in
+ * mod_lp_location — where the sysadmin mapped our handlers (found at startup in
  * the <Location> sections whose SetHandler names them) and the absolute URLs
  * derived from it: {base} (docs/directives.md, LinphoneProvisioningBaseURL) and the provisioning URL.
  */
-#ifndef LP_LOCATION_H
-#define LP_LOCATION_H
+#ifndef MOD_LP_LOCATION_H
+#define MOD_LP_LOCATION_H
 
 #include "httpd.h"
 

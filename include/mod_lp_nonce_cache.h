@@ -1,11 +1,11 @@
 /*
- * lp_nonce_cache — the highest nonce count seen per digest nonce, in an
+ * mod_lp_nonce_cache — the highest nonce count seen per digest nonce, in an
  * Apache socache (shmcb on one machine; redis or memcache shared by a
  * cluster), so a replayed Authorization is refused on every child (and,
  * within the limits docs/security.md states, on every node).
  */
-#ifndef LP_NONCE_CACHE_H
-#define LP_NONCE_CACHE_H
+#ifndef MOD_LP_NONCE_CACHE_H
+#define MOD_LP_NONCE_CACHE_H
 
 #include "httpd.h"
 #include "http_config.h"

@@ -1,11 +1,11 @@
 /*
- * lp_request — what a request learns once and several phases use (its
+ * mod_lp_request — what a request learns once and several phases use (its
  * authenticated account, its host's space), and the settings in effect for
  * it: the directives, overridden by the space's row (docs/directives.md,
  * LinphoneProvisioningSpaces).
  */
-#ifndef LP_REQUEST_H
-#define LP_REQUEST_H
+#ifndef MOD_LP_REQUEST_H
+#define MOD_LP_REQUEST_H
 
 #include "httpd.h"
 #include "mod_lp_space.h"

@@ -1,9 +1,9 @@
 /*
- * lp_respond — what the handlers send: documents, and short plain-text
+ * mod_lp_respond — what the handlers send: documents, and short plain-text
  * errors (never Apache's HTML pages, never SQL or paths).
  */
-#ifndef LP_RESPOND_H
-#define LP_RESPOND_H
+#ifndef MOD_LP_RESPOND_H
+#define MOD_LP_RESPOND_H
 
 #include "httpd.h"
 #include "util_filter.h"

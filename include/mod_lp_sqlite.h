@@ -1,5 +1,5 @@
 /*
- * lp_sqlite — what APR's sqlite3 driver needs from us, and nothing else:
+ * mod_lp_sqlite — what APR's sqlite3 driver needs from us, and nothing else:
  * the day the driver waits for a lock without holding its process-wide
  * mutex and lets a dead connection go, this unit is deleted.
  *
@@ -13,8 +13,8 @@
  * The few pieces of SQLite's C API used are looked up at run time in the
  * libsqlite3 the driver loaded: no build dependency on SQLite.
  */
-#ifndef LP_SQLITE_H
-#define LP_SQLITE_H
+#ifndef MOD_LP_SQLITE_H
+#define MOD_LP_SQLITE_H
 
 #include "httpd.h"
 #include "apr_dbd.h"

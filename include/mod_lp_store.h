@@ -1,13 +1,13 @@
 /*
- * lp_store — the accounts and tokens, through mod_dbd.  Each claim is one
+ * mod_lp_store — the accounts and tokens, through mod_dbd.  Each claim is one
  * transaction on the request's pooled connection: it either happens whole
  * or not at all, and of concurrent claims on one token exactly one wins (a
  * conditional UPDATE/DELETE whose affected-row count decides).  A check is
  * one read and writes nothing.  Connections and transactions are lp_dbd's,
  * FlexiAPI's rules on what is read lp_rules'.
  */
-#ifndef LP_STORE_H
-#define LP_STORE_H
+#ifndef MOD_LP_STORE_H
+#define MOD_LP_STORE_H
 
 #include "httpd.h"
 #include "mod_linphone_provisioning.h"

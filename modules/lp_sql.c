@@ -60,7 +60,7 @@ typedef struct {
     "WHERE id = %lld AND " not_activated
 
 static const statement catalogue[LP_SQL_COUNT] = {
-    /* PostgreSQL only (lp_store.c): a token INSERT checks its foreign key
+    /* PostgreSQL only (mod_lp_store.c): a token INSERT checks its foreign key
      * with FOR KEY SHARE on the account row, which FOR UPDATE excludes, so
      * a newer token either commits before the consuming UPDATE starts (and
      * that UPDATE sees it) or waits for our COMMIT.  Valid SQL elsewhere,
@@ -209,7 +209,7 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
         break;
     default:
         /* WAL makes synchronous=NORMAL durable across application crashes;
-         * lp_sqlite.c replaces busy_timeout by a handler that waits as long
+         * mod_lp_sqlite.c replaces busy_timeout by a handler that waits as long
          * without holding APR's driver mutex */
         snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
                  "PRAGMA synchronous = NORMAL",

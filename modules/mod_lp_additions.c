@@ -1,5 +1,5 @@
 /*
- * lp_additions — sysadmin additions and C hooks (see lp_additions.h).
+ * mod_lp_additions — sysadmin additions and C hooks (see mod_lp_additions.h).
  */
 #include "mod_lp_additions.h"
 #include "lp_assemble.h"

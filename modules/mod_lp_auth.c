@@ -1,5 +1,5 @@
 /*
- * lp_auth — AuthType Linphone (see lp_auth.h).
+ * mod_lp_auth — AuthType Linphone (see mod_lp_auth.h).
  */
 #include "mod_lp_auth.h"
 #include "mod_lp_conf.h"

@@ -1,5 +1,5 @@
 /*
- * lp_conf — configuration records, directive handlers and merging.
+ * mod_lp_conf — configuration records, directive handlers and merging.
  * Server values merge vhost-over-main; directory values merge the Apache way
  * (the more specific section wins); LP_UNSET means "inherit".
  */

@@ -1,6 +1,6 @@
 /*
- * lp_dbd — connections, sessions, statements and the transaction runner
- * (see lp_dbd.h).
+ * mod_lp_dbd — connections, sessions, statements and the transaction runner
+ * (see mod_lp_dbd.h).
  *
  * A server database (pgsql, mysql) can lose the session under the same
  * connection: mod_dbd's check before each use reconnects the handle in place
@@ -14,7 +14,7 @@
  * pooled connection in turn.
  *
  * SQLite's part (the write turn, lock waits, broken connections) is
- * lp_sqlite.c's.
+ * mod_lp_sqlite.c's.
  */
 #include "mod_lp_dbd.h"
 #include "mod_lp_sqlite.h"
@@ -335,7 +335,7 @@ static lp_conn *conn_setup(request_rec *r, ap_dbd_t *dbd, int *why)
     if (c->ready)
         return c;
     if (lp_sqlite_is(dbd) && lp_sqlite_main_empty(dbd)) {
-        /* see lp_sqlite.c's connection hygiene: no SQL on this one */
+        /* see mod_lp_sqlite.c's connection hygiene: no SQL on this one */
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0110)
                       "the SQLite database file is empty: was it missing "
                       "when the connection was opened? (is the schema "
@@ -409,7 +409,7 @@ static int failed(lp_tx *t, const char *what, int rv)
 }
 
 /* Transaction control (BEGIN, COMMIT, ROLLBACK); 0, or -1 logged.  On
- * SQLite, by SQLite itself: see lp_sqlite.c. */
+ * SQLite, by SQLite itself: see mod_lp_sqlite.c. */
 static int plain(lp_tx *t, const char *sql)
 {
     int nrows = 0, rv;

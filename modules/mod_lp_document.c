@@ -1,5 +1,5 @@
 /*
- * lp_document — pre-rendered base documents, per-request account documents.
+ * mod_lp_document — pre-rendered base documents, per-request account documents.
  */
 #include "mod_lp_document.h"
 #include "lp_assemble.h"

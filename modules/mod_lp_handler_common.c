@@ -1,5 +1,5 @@
 /*
- * lp_handler_common — what the content handlers share (see the header).
+ * mod_lp_handler_common — what the content handlers share (see the header).
  */
 #include "mod_lp_handler_common.h"
 #include "mod_lp_conf.h"

@@ -1,9 +1,9 @@
 /*
- * lp_handler_contacts — handler `linphone-contacts`: the authenticated
+ * mod_lp_handler_contacts — handler `linphone-contacts`: the authenticated
  * account's contacts as vCard 4.0, the list `misc/contacts-vcard-list`
  * points the clients at.  `{location}` is every contact, `{location}/{sip}`
  * one of them.  Authentication happened in Apache's auth phase, as for
- * /provisioning/me: AuthType Linphone (lp_auth.c) or another module's
+ * /provisioning/me: AuthType Linphone (mod_lp_auth.c) or another module's
  * r->user.  No x-linphone-provisioning header: clients send none here.
  */
 #include "mod_lp_handlers.h"

@@ -1,7 +1,7 @@
 /*
- * lp_handler_me — {location}/me: the authenticated account's document,
+ * mod_lp_handler_me — {location}/me: the authenticated account's document,
  * every time.  Authentication itself happened in Apache's auth
- * phase: AuthType Linphone (lp_auth.c) or any other module's r->user.
+ * phase: AuthType Linphone (mod_lp_auth.c) or any other module's r->user.
  */
 #include "mod_lp_handlers.h"
 #include "mod_lp_auth.h"

@@ -1,5 +1,5 @@
 /*
- * lp_handler_provisioning — handler `linphone-provisioning`: the URI space
+ * mod_lp_handler_provisioning — handler `linphone-provisioning`: the URI space
  * below its <Location> (the URLs of README.md).
  */
 #include "mod_lp_handlers.h"

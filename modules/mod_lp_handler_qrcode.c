@@ -1,5 +1,5 @@
 /*
- * lp_handler_qrcode — `{provisioning location}/qrcode/{token}`
+ * mod_lp_handler_qrcode — `{provisioning location}/qrcode/{token}`
  * (docs/document.md, QR codes):
  * the PNG QR code of the token's provisioning URL, for an admin to show.
  * It reads the token and changes nothing.

@@ -1,5 +1,5 @@
 /*
- * lp_handler_wizard — handler `linphone-wizard`: `{location}/{token}` is a
+ * mod_lp_handler_wizard — handler `linphone-wizard`: `{location}/{token}` is a
  * page whose one big link, `linphone-config:{provisioning URL}/{token}`,
  * opens the Linphone app on its provisioning URL (docs/document.md).  The
  * token is not looked up: the page holds nothing the URL does not already hold, and

@@ -1,5 +1,5 @@
 /*
- * lp_location — our handlers' locations and the URLs built from them.
+ * mod_lp_location — our handlers' locations and the URLs built from them.
  *
  * httpd does not tell a handler which <Location> mapped it, and our
  * URLs are relative to it (/sip/provisioning/{token}).  So at startup we read

@@ -1,5 +1,5 @@
 /*
- * lp_nonce_cache — nonce counts in an Apache socache (see the header).
+ * mod_lp_nonce_cache — nonce counts in an Apache socache (see the header).
  */
 #include "mod_lp_nonce_cache.h"
 #include "mod_lp_conf.h"

@@ -1,6 +1,6 @@
 /*
- * lp_request — the request's record and its settings in effect (see
- * lp_request.h).
+ * mod_lp_request — the request's record and its settings in effect (see
+ * mod_lp_request.h).
  */
 #include "mod_lp_request.h"
 #include "mod_lp_conf.h"

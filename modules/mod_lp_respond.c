@@ -1,5 +1,5 @@
 /*
- * lp_respond — responses of the handlers (see lp_respond.h).
+ * mod_lp_respond — responses of the handlers (see mod_lp_respond.h).
  */
 #include "mod_lp_respond.h"
 #include "mod_lp_conf.h"

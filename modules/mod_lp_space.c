@@ -1,5 +1,5 @@
 /*
- * lp_space — the request host's `spaces` row (see lp_space.h).
+ * mod_lp_space — the request host's `spaces` row (see mod_lp_space.h).
  *
  * Rows are cached per child process for LinphoneProvisioningSpacesCache
  * seconds, keyed by virtual host and host name: an admin's change is seen

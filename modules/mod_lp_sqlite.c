@@ -1,5 +1,5 @@
 /*
- * lp_sqlite — the workarounds APR's sqlite3 driver needs (see lp_sqlite.h).
+ * mod_lp_sqlite — the workarounds APR's sqlite3 driver needs (see mod_lp_sqlite.h).
  *
  * SQLite has one writer at a time, and our writes (a claim's transaction,
  * an API key's counter) take turns on a global mutex, across threads and

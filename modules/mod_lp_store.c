@@ -1,5 +1,5 @@
 /*
- * lp_store — the store operations (see lp_store.h), each an operation of
+ * mod_lp_store — the store operations (see mod_lp_store.h), each an operation of
  * lp_dbd_run: what to read and write, and FlexiAPI's rules (lp_rules.c)
  * on what was read.
  */
@@ -99,7 +99,7 @@ static int load_passwords(lp_tx *t, request_rec *r, linphone_account *a)
         const char **v = APR_ARRAY_IDX(rows, i, const char **);
         linphone_password *pw = apr_array_push(a->passwords);
 
-        /* as stored: a NULL algorithm is none (never MD5), and lp_auth.c
+        /* as stored: a NULL algorithm is none (never MD5), and mod_lp_auth.c
          * never authenticates with a row that is not a usable password */
         pw->password = or_empty(v[LP_COL_PASSWORD_PASSWORD]);
         pw->algorithm = or_empty(v[LP_COL_PASSWORD_ALGORITHM]);
@@ -432,7 +432,7 @@ static int api_key_op(lp_tx *t, request_rec *r, void *baton)
     int st = secret_row(t, LP_SQL_API_KEY_FIND, b->key, LP_COL_API_KEY_KEY,
                         NULL, 0, &v);
 
-    /* refusals are logged as lp_auth.c's are (the key never is) */
+    /* refusals are logged as mod_lp_auth.c's are (the key never is) */
     if (st == LP_STORE_NOT_FOUND)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0122)
                       "client %s: api key: unknown key, user \"\"",
