@@ -12,6 +12,8 @@
 #include "apr_uri.h"
 #include "apr_lib.h"
 
+#include <string.h>
+
 #define DEFAULT_AUTH_TOKEN_EXPIRY 5
 #define DEFAULT_DB_TIMEOUT 3
 #define DEFAULT_NONCE_LIFETIME 300
@@ -31,33 +33,67 @@ void *lp_conf_create_server(apr_pool_t *p, server_rec *s)
     return c;
 }
 
-#define PICK(f) c->f = (add->f != LP_UNSET) ? add->f : base->f
-#define PICKP(f) c->f = add->f ? add->f : base->f
+/* A setting unset at the inner level (an int at LP_UNSET, a pointer at
+ * NULL) is the outer level's.  Each record lists the settings it merges so
+ * by offset, as the directive table names them. */
+typedef struct {
+    apr_size_t offset;
+    int pointer;                      /* else an int */
+} inherited;
+
+#define INT_SETTING(rec, f) { APR_OFFSETOF(rec, f), 0 }
+#define PTR_SETTING(rec, f) { APR_OFFSETOF(rec, f), 1 }
+
+/* A new record (what is not listed is zero) from base and add. */
+static void *merge_record(apr_pool_t *p, apr_size_t size, const void *basev,
+                          const void *addv, const inherited *settings, int n)
+{
+    char *c = apr_pcalloc(p, size);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        apr_size_t o = settings[i].offset;
+        const char *from = addv;
+
+        if (settings[i].pointer ? *(void *const *)(from + o) == NULL
+                                : *(const int *)(from + o) == LP_UNSET)
+            from = basev;
+        memcpy(c + o, from + o, settings[i].pointer ? sizeof(void *)
+                                                    : sizeof(int));
+    }
+    return c;
+}
+
+static const inherited server_settings[] = {
+    PTR_SETTING(lp_server_conf, rc),
+    INT_SETTING(lp_server_conf, token_expiry),
+    INT_SETTING(lp_server_conf, auth_token_expiry),
+    PTR_SETTING(lp_server_conf, password_algorithm),
+    PTR_SETTING(lp_server_conf, realm),
+    PTR_SETTING(lp_server_conf, domain),
+    INT_SETTING(lp_server_conf, vcard_none),
+    PTR_SETTING(lp_server_conf, base_url),
+    INT_SETTING(lp_server_conf, db_timeout),
+    INT_SETTING(lp_server_conf, nonce_lifetime),
+    INT_SETTING(lp_server_conf, spaces),
+    INT_SETTING(lp_server_conf, spaces_cache),
+    PTR_SETTING(lp_server_conf, nonce_cache),
+    PTR_SETTING(lp_server_conf, secret)
+};
 
 void *lp_conf_merge_server(apr_pool_t *p, void *basev, void *addv)
 {
-    lp_server_conf *base = basev, *add = addv;
-    lp_server_conf *c = apr_pcalloc(p, sizeof *c);
+    const lp_server_conf *base = basev, *add = addv;
+    lp_server_conf *c = merge_record(p, sizeof *c, base, add, server_settings,
+                                     sizeof server_settings
+                                     / sizeof server_settings[0]);
 
-    PICKP(rc);
-    PICK(token_expiry);
-    PICK(auth_token_expiry);
-    PICKP(password_algorithm);
-    PICKP(realm);
-    PICKP(domain);
-    PICK(vcard_none);
     /* the URL and "none" are one setting: take both from the same level */
     c->vcard_url = (add->vcard_none != LP_UNSET) ? add->vcard_url
                                                   : base->vcard_url;
-    PICKP(base_url);
-    PICK(db_timeout);
+    /* 0 (no LinphoneDigestAlgorithms) inherits */
     c->digest_algorithms = add->digest_algorithms ? add->digest_algorithms
                                                   : base->digest_algorithms;
-    PICK(nonce_lifetime);
-    PICK(spaces);
-    PICK(spaces_cache);
-    PICKP(nonce_cache);
-    PICKP(secret);
     return c;
 }
 
@@ -71,16 +107,17 @@ void *lp_conf_create_dir(apr_pool_t *p, char *dir)
     return c;
 }
 
+static const inherited dir_settings[] = {
+    INT_SETTING(lp_dir_conf, require_header),
+    INT_SETTING(lp_dir_conf, overwrite_all),
+    INT_SETTING(lp_dir_conf, api_key)
+};
+
+/* additions: merged by lp_additions_merge (see the module's glue) */
 void *lp_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
 {
-    lp_dir_conf *base = basev, *add = addv;
-    lp_dir_conf *c = apr_pcalloc(p, sizeof *c);
-
-    PICK(require_header);
-    PICK(overwrite_all);
-    PICK(api_key);
-    /* additions: merged by lp_additions_merge (see the module's glue) */
-    return c;
+    return merge_record(p, sizeof(lp_dir_conf), basev, addv, dir_settings,
+                        sizeof dir_settings / sizeof dir_settings[0]);
 }
 
 lp_server_conf *lp_server_conf_get(server_rec *s)
@@ -283,6 +320,21 @@ const char *lp_set_secret(cmd_parms *cmd, void *dc, const char *path)
     return NULL;
 }
 
+/* The int settings' defaults, for what no level set. */
+static const struct {
+    apr_size_t offset;
+    int value;
+} int_defaults[] = {
+    { APR_OFFSETOF(lp_server_conf, token_expiry), 0 },
+    { APR_OFFSETOF(lp_server_conf, auth_token_expiry),
+      DEFAULT_AUTH_TOKEN_EXPIRY },
+    { APR_OFFSETOF(lp_server_conf, db_timeout), DEFAULT_DB_TIMEOUT },
+    { APR_OFFSETOF(lp_server_conf, vcard_none), 0 },
+    { APR_OFFSETOF(lp_server_conf, spaces), 0 },
+    { APR_OFFSETOF(lp_server_conf, spaces_cache), DEFAULT_SPACES_CACHE },
+    { APR_OFFSETOF(lp_server_conf, nonce_lifetime), DEFAULT_NONCE_LIFETIME }
+};
+
 int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     /* merged records exist now: give unset values their defaults once, so
@@ -290,26 +342,21 @@ int lp_conf_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     for (; s; s = s->next) {
         lp_server_conf *c = lp_server_conf_get(s);
 
-        if (c->token_expiry == LP_UNSET)
-            c->token_expiry = 0;
-        if (c->auth_token_expiry == LP_UNSET)
-            c->auth_token_expiry = DEFAULT_AUTH_TOKEN_EXPIRY;
-        if (c->db_timeout == LP_UNSET)
-            c->db_timeout = DEFAULT_DB_TIMEOUT;
-        if (c->vcard_none == LP_UNSET)
-            c->vcard_none = 0;
+        int i;
+
+        for (i = 0; i < (int)(sizeof int_defaults / sizeof int_defaults[0]);
+             i++) {
+            int *v = (int *)((char *)c + int_defaults[i].offset);
+
+            if (*v == LP_UNSET)
+                *v = int_defaults[i].value;
+        }
         if (!c->password_algorithm)
             c->password_algorithm = LP_ALG_DEFAULT;
         if (!c->domain)
             c->domain = s->server_hostname;
         if (!c->digest_algorithms)
             c->digest_algorithms = LP_ALG_MD5 | LP_ALG_SHA256;
-        if (c->spaces == LP_UNSET)
-            c->spaces = 0;
-        if (c->spaces_cache == LP_UNSET)
-            c->spaces_cache = DEFAULT_SPACES_CACHE;
-        if (c->nonce_lifetime == LP_UNSET)
-            c->nonce_lifetime = DEFAULT_NONCE_LIFETIME;
         /* a reset would store an HA1 that digest never challenges for:
          * the account could not authenticate again */
         if (!(c->digest_algorithms

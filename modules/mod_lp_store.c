@@ -498,8 +498,8 @@ lp_store_status lp_store_passwords(request_rec *r, linphone_account *a)
 
 typedef struct {
     const char *host;
-    const char **row;
-    lp_flexiapi generation;
+    const char ***row;
+    lp_flexiapi *generation;
 } space_baton;
 
 static int space_op(lp_tx *t, request_rec *r, void *baton)
@@ -508,8 +508,8 @@ static int space_op(lp_tx *t, request_rec *r, void *baton)
     apr_array_header_t *rows;
     const char *args[1];
 
-    b->generation = lp_dbd_generation(t);
-    if (b->generation == LP_FLEXIAPI_NONE) {
+    *b->generation = lp_dbd_generation(t);
+    if (*b->generation == LP_FLEXIAPI_NONE) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, LPLOGNO(0112)
                       "LinphoneProvisioningSpaces is On but the database "
                       "has neither FlexiAPI 2.0's nor 2.1's spaces (see "
@@ -517,30 +517,29 @@ static int space_op(lp_tx *t, request_rec *r, void *baton)
         return FAILED;
     }
     args[0] = b->host;
-    if (lp_dbd_read(t, b->generation == LP_FLEXIAPI_21 ? LP_SQL_SPACE_FIND_21
+    if (lp_dbd_read(t, *b->generation == LP_FLEXIAPI_21 ? LP_SQL_SPACE_FIND_21
                                                        : LP_SQL_SPACE_FIND,
                     1, args, &rows))
         return FAILED;
     if (rows->nelts != 1)
         return LP_STORE_NOT_FOUND;
-    b->row = APR_ARRAY_IDX(rows, 0, const char **);
+    *b->row = APR_ARRAY_IDX(rows, 0, const char **);
     return LP_STORE_OK;
 }
 
 lp_store_status lp_store_space(request_rec *r, const char *host,
                                const char ***row, lp_flexiapi *generation)
 {
-    space_baton b = { host, NULL, LP_FLEXIAPI_NONE };
-    lp_store_status st = status(lp_dbd_run(r, 0, space_op, &b));
+    space_baton b = { host, row, generation };
 
-    *row = b.row;
-    *generation = b.generation;
-    return st;
+    *row = NULL;
+    *generation = LP_FLEXIAPI_NONE;
+    return status(lp_dbd_run(r, 0, space_op, &b));
 }
 
 typedef struct {
     const char *space_id;
-    apr_array_header_t *rows;
+    apr_array_header_t **rows;
 } carddav_baton;
 
 static int carddav_servers_op(lp_tx *t, request_rec *r, void *baton)
@@ -549,22 +548,21 @@ static int carddav_servers_op(lp_tx *t, request_rec *r, void *baton)
     const char *args[1];
 
     if (!lp_dbd_prepared(t, LP_SQL_CARDDAV_SERVERS_FIND)) {
-        b->rows = apr_array_make(r->pool, 1, sizeof(const char **));
+        *b->rows = apr_array_make(r->pool, 1, sizeof(const char **));
         return LP_STORE_OK;
     }
     args[0] = b->space_id;
-    return lp_dbd_read(t, LP_SQL_CARDDAV_SERVERS_FIND, 1, args, &b->rows)
+    return lp_dbd_read(t, LP_SQL_CARDDAV_SERVERS_FIND, 1, args, b->rows)
            ? FAILED : LP_STORE_OK;
 }
 
 lp_store_status lp_store_carddav_servers(request_rec *r, const char *space_id,
                                          apr_array_header_t **rows)
 {
-    carddav_baton b = { space_id, NULL };
-    lp_store_status st = status(lp_dbd_run(r, 0, carddav_servers_op, &b));
+    carddav_baton b = { space_id, rows };
 
-    *rows = b.rows;
-    return st;
+    *rows = NULL;
+    return status(lp_dbd_run(r, 0, carddav_servers_op, &b));
 }
 
 typedef struct {
