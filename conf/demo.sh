@@ -79,6 +79,14 @@ if [ -n "$run_user" ]; then
     user_lines="User www-data
 Group www-data"
 fi
+# the modules the demo needs, unless the system's httpd has them built in
+load_lines=""
+for m in mpm_event authz_core log_config authn_core authz_user dbd socache_shmcb; do
+    load_lines="$load_lines<IfModule !${m}_module>
+    LoadModule ${m}_module $moddir/mod_$m.so
+</IfModule>
+"
+done
 cat > "$root/httpd.conf" <<CONF
 ServerRoot "$root"
 ServerName $host
@@ -88,27 +96,7 @@ DefaultRuntimeDir "$root/run"
 ErrorLog "$root/logs/error.log"
 LogLevel warn linphone_provisioning:info
 $user_lines
-<IfModule !mpm_event_module>
-    LoadModule mpm_event_module $moddir/mod_mpm_event.so
-</IfModule>
-<IfModule !authz_core_module>
-    LoadModule authz_core_module $moddir/mod_authz_core.so
-</IfModule>
-<IfModule !log_config_module>
-    LoadModule log_config_module $moddir/mod_log_config.so
-</IfModule>
-<IfModule !authn_core_module>
-    LoadModule authn_core_module $moddir/mod_authn_core.so
-</IfModule>
-<IfModule !authz_user_module>
-    LoadModule authz_user_module $moddir/mod_authz_user.so
-</IfModule>
-<IfModule !dbd_module>
-    LoadModule dbd_module $moddir/mod_dbd.so
-</IfModule>
-<IfModule !socache_shmcb_module>
-    LoadModule socache_shmcb_module $moddir/mod_socache_shmcb.so
-</IfModule>
+$load_lines
 LoadModule linphone_provisioning_module $top/.libs/mod_linphone_provisioning.so
 LogFormat "%h \"%r\" %>s %b \"%{User-Agent}i\"" demo
 CustomLog "$root/logs/access.log" demo
@@ -117,23 +105,7 @@ DocumentRoot "$root"
 DBDriver sqlite3
 DBDParams "$db"
 LinphoneProvisioningRC "$top/conf/linphone.rc"
-<Location "/provisioning">
-    SetHandler linphone-provisioning
-</Location>
-<Location "/provisioning/me">
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
-</Location>
-<Location "/wizard">
-    SetHandler linphone-wizard
-</Location>
-<Location "/contacts/vcard">
-    SetHandler linphone-contacts
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
-</Location>
+$(cat "$top/conf/site-locations.conf")
 CONF
 
 apache2 -f "$root/httpd.conf" -DFOREGROUND &

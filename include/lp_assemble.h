@@ -9,7 +9,7 @@
 #define LP_ASSEMBLE_H
 
 #include "lp_doc.h"
-#include "lp_space.h"
+#include "lp_space_row.h"
 #include "mod_linphone_provisioning.h"
 
 /**

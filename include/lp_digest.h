@@ -3,7 +3,7 @@
  * logic: the Authorization tokenizer, self-validating nonces (time + HMAC
  * with the server's secret), the opaque value, challenges and the expected
  * response.  No request_rec and no state: the nonce-count memory is the
- * socache's business (lp_auth.c).
+ * socache's business (mod_lp_auth.c).
  */
 #ifndef LP_DIGEST_H
 #define LP_DIGEST_H

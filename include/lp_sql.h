@@ -130,7 +130,7 @@ enum {
 };
 
 /* FlexiAPI's schema generations, told per connection by which spaces
- * statement prepares (lp_dbd.c): 2.0's spaces hold the realm and the header
+ * statement prepares (mod_lp_dbd.c): 2.0's spaces hold the realm and the header
  * flag, 2.1 moved the realm to space_digest_authentication_configurations
  * and dropped the flag.  NONE: neither (no spaces table, or another shape). */
 typedef enum {
@@ -237,7 +237,7 @@ int lp_sql_lock_wait(lp_dialect dialect, int left_ms);
 /* The statement that sets it. */
 const char *lp_sql_lock_wait_set(lp_dialect dialect, int value, char *buf,
                                  int size);
-/* SQLite lock waits, when lp_sqlite.c cannot install its busy handler.
+/* SQLite lock waits, when mod_lp_sqlite.c cannot install its busy handler.
  * APR's sqlite3 driver tries a busy statement 16 times, 100 ms apart, so
  * a wait of total_ms is spread over the tries: this is one try's wait (0
  * below the driver's own floor of 1.6 s). */
@@ -250,7 +250,7 @@ const char *lp_sql_begin(lp_dialect dialect);
  * the session's time_zone.  FlexiAPI's Laravel connection sets none (its
  * config/database.php has no 'timezone'), so it writes its UTC strings in
  * the server's global zone: ours reads and writes in that same zone, and
- * follows it when it changes (lp_dbd.c re-reads it, see zone_sync). */
+ * follows it when it changes (mod_lp_dbd.c re-reads it, see zone_sync). */
 #define LP_SQL_ZONE_SYNC "SET time_zone = @@global.time_zone"
 #define LP_SQL_COMMIT "COMMIT"
 #define LP_SQL_ROLLBACK "ROLLBACK"

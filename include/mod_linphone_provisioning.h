@@ -13,7 +13,7 @@
 #ifndef MOD_LINPHONE_PROVISIONING_H
 #define MOD_LINPHONE_PROVISIONING_H
 
-#include "httpd.h"
+#include "apr_hooks.h"
 #include "apr_optional.h"
 #include "apr_optional_hooks.h"
 #include <libxml/tree.h>
@@ -21,6 +21,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* httpd's request (httpd.h), named here without its header so that the
+ * types below serve code built without httpd's headers too */
+struct request_rec;
 
 /* The module's version, the upstream part of debian/changelog's (the
  * package build checks that they agree); logged at startup. */
@@ -92,7 +96,7 @@ typedef struct linphone_account {
  * cleaned copies).
  */
 APR_DECLARE_OPTIONAL_FN(xmlNodePtr, linphone_provisioning_set_entry,
-                        (request_rec *r, xmlNodePtr section,
+                        (struct request_rec *r, xmlNodePtr section,
                          const char *name, const char *value,
                          int overwrite));
 
@@ -122,14 +126,17 @@ APR_DECLARE_OPTIONAL_FN(xmlNodePtr, linphone_provisioning_set_entry,
  * logged (LP0502).
  */
 APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int, linphone_provisioning_proxy,
-                          (request_rec *r, const linphone_account *account,
+                          (struct request_rec *r,
+                           const linphone_account *account,
                            xmlNodePtr section))
 APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int, linphone_provisioning_auth,
-                          (request_rec *r, const linphone_account *account,
+                          (struct request_rec *r,
+                           const linphone_account *account,
                            xmlNodePtr section))
 APR_DECLARE_EXTERNAL_HOOK(lp, LINPHONE, int,
                           linphone_provisioning_additional_sections,
-                          (request_rec *r, const linphone_account *account,
+                          (struct request_rec *r,
+                           const linphone_account *account,
                            xmlNodePtr config))
 
 #ifdef __cplusplus

@@ -218,7 +218,7 @@ const char *lp_sql_session(lp_dialect dialect, int lock_timeout_seconds,
         break;
     default:
         /* WAL makes synchronous=NORMAL durable across application crashes;
-         * lp_sqlite.c replaces busy_timeout by a handler that waits as long
+         * mod_lp_sqlite.c replaces busy_timeout by a handler that waits as long
          * without holding APR's driver mutex */
         snprintf(buf, size, "PRAGMA busy_timeout = %d\n"
                  "PRAGMA synchronous = NORMAL",

@@ -221,40 +221,41 @@ const char *lp_reg_identity(apr_pool_t *p, const char *display,
     return apr_pstrcat(p, lp_sip_quote(p, display), " ", uri, NULL);
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
- * no surrogates, nothing above U+10FFFF), or 0 when it is not one. */
+/* The well-formed UTF-8 sequences (RFC 3629, Unicode's table 3-7): by
+ * lead byte, the length and the range of the second byte, which excludes
+ * overlong forms, surrogates and what is above U+10FFFF. */
+static const struct {
+    unsigned char first, last, len, lo, hi;
+} utf8_leads[] = {
+    { 0xC2, 0xDF, 2, 0x80, 0xBF },
+    { 0xE0, 0xE0, 3, 0xA0, 0xBF },
+    { 0xE1, 0xEC, 3, 0x80, 0xBF },
+    { 0xED, 0xED, 3, 0x80, 0x9F },
+    { 0xEE, 0xEF, 3, 0x80, 0xBF },
+    { 0xF0, 0xF0, 4, 0x90, 0xBF },
+    { 0xF1, 0xF3, 4, 0x80, 0xBF },
+    { 0xF4, 0xF4, 4, 0x80, 0x8F }
+};
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is not one (the
+ * string's NUL ends any sequence). */
 static apr_size_t utf8_len(const unsigned char *s)
 {
-    unsigned char c = s[0];
-    apr_size_t n, i;
-    unsigned char lo = 0x80, hi = 0xBF;
+    apr_size_t k, i;
 
-    if (c < 0x80)
+    if (s[0] < 0x80)
         return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    }
-    else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    }
-    else
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
+    for (k = 0; k < sizeof utf8_leads / sizeof utf8_leads[0]; k++) {
+        if (s[0] < utf8_leads[k].first || s[0] > utf8_leads[k].last)
+            continue;
+        if (s[1] < utf8_leads[k].lo || s[1] > utf8_leads[k].hi)
             return 0;
-    return n;
+        for (i = 2; i < utf8_leads[k].len; i++)
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+        return utf8_leads[k].len;
+    }
+    return 0;
 }
 
 const char *lp_utf8_clean(apr_pool_t *p, const char *s, apr_size_t max_chars)

@@ -48,8 +48,12 @@ for my $unit (@units) {
         @cycle = path_back($unit, $dep, {});
         last if @cycle;
     }
+    my @glue = $unit =~ /^lp_/ ? grep { /^mod_lp_/ } sort keys %{ $deps{$unit} } : ();
     $n++;
-    if (@cycle) {
+    if (@glue) {
+        $failed++;
+        print "not ok $n - $unit: a pure unit includes glue: @glue\n";
+    } elsif (@cycle) {
         $failed++;
         print "not ok $n - $unit: include cycle ",
               join(' -> ', $unit, @cycle), "\n";

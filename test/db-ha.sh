@@ -34,22 +34,12 @@
 
 set -eu
 
-: "${LP_DB_DIR:?LP_DB_DIR must name a directory for the servers' data}"
 BASE=${LP_HA_BASE:-61300}
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 GALERA_LIB=${GALERA_LIB:-$(ls /usr/lib/galera/libgalera_smm.so /usr/lib/libgalera_smm.so 2>/dev/null | head -n 1)}
-MY_ADMIN=lpadmin
-MY_ADMIN_PASSWORD=lpadmin
-PG_ADMIN=lpadmin
 
 say() { printf '%s\n' "db-ha: $*" >&2; }
-
-self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-mkdir -p "$LP_DB_DIR"
-LP_DB_DIR=$(cd "$LP_DB_DIR" && pwd)
 [ "$(id -u)" -ne 0 ] || { say "run me as an unprivileged user"; exit 1; }
-
-port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+. "$(dirname "$0")/db-common.sh"
 if read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null \
    && [ $((BASE + 42)) -ge "$lo" ] && [ "$BASE" -le "$hi" ]; then
     say "warning: ports $BASE-$((BASE + 42)) overlap the ephemeral ports $lo-$hi: a server may find its port taken"
@@ -145,16 +135,7 @@ EOF
     fi
 }
 
-galera_node_stop() {
-    d=$(gdir "$1")
-    [ -f "$d/mysqld.pid" ] || return 0
-    pid=$(cat "$d/mysqld.pid" 2>/dev/null || true)
-    [ -n "$pid" ] || return 0
-    kill "$pid" 2>/dev/null || { rm -f "$d/mysqld.pid"; return 0; }
-    i=0
-    while kill -0 "$pid" 2>/dev/null && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
-    rm -f "$d/mysqld.pid"
-}
+galera_node_stop() { stop_pidfile "$(gdir "$1")/mysqld.pid"; }
 
 galera_up() {
     why=$(galera_missing)

@@ -28,20 +28,12 @@
 
 set -eu
 
-: "${LP_DB_DIR:?LP_DB_DIR must name a directory for the servers' data}"
 LP_PG_PORT=${LP_PG_PORT:-55432}
 LP_MY_PORT=${LP_MY_PORT:-53306}
 LP_REDIS_PORT=${LP_REDIS_PORT:-56379}
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-MY_ADMIN=lpadmin
-MY_ADMIN_PASSWORD=lpadmin
-PG_ADMIN=lpadmin
 
 say() { printf '%s\n' "db-servers: $*" >&2; }
-
-self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-mkdir -p "$LP_DB_DIR"
-LP_DB_DIR=$(cd "$LP_DB_DIR" && pwd)
+. "$(dirname "$0")/db-common.sh"
 
 # as_user USER cmd...: run as the server's user (root) or as ourselves.
 as_user() {
@@ -54,10 +46,6 @@ as_user() {
 }
 owner() {   # the user a server runs as
     if [ "$(id -u)" -eq 0 ]; then echo "$1"; else id -un; fi
-}
-
-port_busy() {   # something listens on port $1 already
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
 
 # ---------------------------------------------------------------------------
@@ -138,15 +126,7 @@ my_up() {
                    GRANT ALL PRIVILEGES ON *.* TO '$MY_ADMIN'@'127.0.0.1' WITH GRANT OPTION;"
     fi
 }
-my_down() {
-    [ -f "$my_dir/mysqld.pid" ] || return 0
-    pid=$(cat "$my_dir/mysqld.pid" 2>/dev/null || true)
-    [ -n "$pid" ] || return 0
-    kill "$pid" 2>/dev/null || { rm -f "$my_dir/mysqld.pid"; return 0; }
-    i=0
-    while kill -0 "$pid" 2>/dev/null && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
-    rm -f "$my_dir/mysqld.pid"
-}
+my_down() { stop_pidfile "$my_dir/mysqld.pid"; }
 
 # ---------------------------------------------------------------------------
 redis_dir=$LP_DB_DIR/redis
@@ -174,15 +154,7 @@ redis_up() {
         sleep 0.25
     done
 }
-redis_down() {
-    [ -f "$redis_dir/redis.pid" ] || return 0
-    pid=$(cat "$redis_dir/redis.pid" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-        i=0
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-    fi
-    rm -f "$redis_dir/redis.pid"
-}
+redis_down() { stop_pidfile "$redis_dir/redis.pid"; }
 
 # ---------------------------------------------------------------------------
 write_env() {

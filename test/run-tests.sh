@@ -1,14 +1,17 @@
 #!/bin/sh
-# Build mod_linphone_provisioning and run its Apache::Test suite.
+# Build mod_linphone_provisioning and run its Apache::Test suite: the
+# driver matrix.
 #
 #   sh test/run-tests.sh [t/TEST arguments...]
 #   make -f Makefile.apxs test
 #
-# As root (CI): installs the missing Debian packages, copies the tree
-# (without .git) to a fresh directory owned by the unprivileged user lptest,
-# and runs everything there as lptest (Apache::Test refuses to run as root).
-# The copy is removed when every test passed, kept (with t/logs) otherwise.
-# As another user: runs in place; missing packages are listed and it stops.
+# As root (CI): test/run/provision.sh installs the missing Debian packages,
+# copies the tree (without .git) to a fresh directory owned by the
+# unprivileged user lptest, and runs this script there as lptest
+# (Apache::Test refuses to run as root).  The copy is removed when every
+# test passed, kept (with t/logs) otherwise.  As another user: runs in
+# place (missing packages are listed and it stops): test/run/build.sh
+# builds, test/run/databases.sh makes each pass's databases.
 #
 # The whole suite runs once per database driver (a matrix): sqlite3 (files
 # in t/db), then pgsql and mysql against throwaway PostgreSQL and MariaDB
@@ -57,13 +60,11 @@
 
 set -eu
 
-# What the suite needs is conf/install-deps.sh's sets "test" and "db"
-# (the pgsql and mysql passes, redis), "client" for the real Linphone
-# client tests (skipped, saying why, without it) and "valgrind".
+# What the suite needs of conf/install-deps.sh's sets (the database passes
+# are skipped, saying why, without "db")
 SETS="test"
 [ -n "${LP_TEST_VALGRIND:-}" ] && SETS="$SETS valgrind"
 
-LP_TEST_USER=${LP_TEST_USER:-lptest}
 APXS=${APXS:-/usr/bin/apxs}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 
@@ -71,108 +72,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf '%s\n' "run-tests: $*" >&2; }
 
-# ---------------------------------------------------------------------------
-# Stage 1 (root only): packages, unprivileged user, private copy.
 if [ "$(id -u)" -eq 0 ] && [ -z "${LP_TEST_INNER:-}" ]; then
-    sh "$top/conf/install-deps.sh" $SETS db
-    sh "$top/conf/install-deps.sh" client \
-        || say "could not install the Linphone client: its tests will be skipped"
-    sh "$top/conf/install-deps.sh" ha \
-        || say "could not install Galera: the galera pass will be skipped"
-    # the same client on liblinphone 5.3, in a Debian trixie chroot made
-    # once (cached); linphone_client53.t says why when it could not be
-    trixie_rc=0
-    sh "$top/test/linphone-client/trixie.sh" >/dev/null || trixie_rc=$?
-    case $trixie_rc in
-    0|77) ;;
-    *) say "the liblinphone 5.3 client could not be built (test/linphone-client/trixie.sh)" ;;
-    esac
-
-    if ! id "$LP_TEST_USER" >/dev/null 2>&1; then
-        say "creating user $LP_TEST_USER"
-        useradd --system --create-home --home-dir "/var/lib/$LP_TEST_USER" \
-                --shell /bin/sh "$LP_TEST_USER"
-    fi
-
-    keep=1
-    if [ -n "${LP_TEST_DIR:-}" ]; then
-        rm -rf "$LP_TEST_DIR"
-        mkdir -p "$LP_TEST_DIR"
-    else
-        LP_TEST_DIR=$(mktemp -d /var/tmp/mod_linphone_provisioning-test.XXXXXX)
-        keep=0
-    fi
-    say "copying $top to $LP_TEST_DIR (as $LP_TEST_USER)"
-    (cd "$top" && tar -cf - --exclude=./.git --exclude=.libs \
-        --exclude='*.o' --exclude='*.lo' --exclude='*.slo' --exclude='*.la' \
-        --exclude=./test/perl-framework/t/logs --exclude=./test/fuzz/out \
-        --exclude=./test/linphone-client/lpclient .) | (cd "$LP_TEST_DIR" && tar -xf -)
-    chown -R "$LP_TEST_USER:" "$LP_TEST_DIR"
-
-    # The Linphone client tests (linphone_client.t) run the real client in
-    # a private network namespace holding only the loopback.  They make it
-    # themselves (unshare --user --net) where the kernel lets an unprivileged
-    # user do so; where it does not, root makes one here and the whole
-    # suite runs inside it (LP_TEST_ROOT_NETNS=1 forces this).
-    root_netns=${LP_TEST_ROOT_NETNS:-}
-    if [ -z "$root_netns" ] && command -v unshare >/dev/null 2>&1 \
-       && ! runuser -u "$LP_TEST_USER" -- unshare --user --map-current-user \
-            --keep-caps --net true >/dev/null 2>&1; then
-        root_netns=1
-    fi
-    rc=0
-    # what the unprivileged stage needs from this one's environment
-    inner_env="LP_TEST_INNER=1 APXS=$APXS HTTPD=$HTTPD
-        ${LP_TEST_DRIVER:+LP_TEST_DRIVER=$(echo $LP_TEST_DRIVER | tr ' ' ,)}
-        ${LP_TEST_MPM:+LP_TEST_MPM=$LP_TEST_MPM}
-        ${APACHE_TEST_PORT:+APACHE_TEST_PORT=$APACHE_TEST_PORT}
-        ${LP_DB_DIR:+LP_DB_DIR=$LP_DB_DIR}
-        ${LP_TRIXIE_CACHE:+LP_TRIXIE_CACHE=$LP_TRIXIE_CACHE}
-        ${LP_DB_KEEP:+LP_DB_KEEP=$LP_DB_KEEP}
-        LP_TEST_REQUIRE_ALL=${LP_TEST_REQUIRE_ALL:-${CI:-}}
-        ${LP_PG_PORT:+LP_PG_PORT=$LP_PG_PORT}
-        ${LP_MY_PORT:+LP_MY_PORT=$LP_MY_PORT}
-        ${LP_REDIS_PORT:+LP_REDIS_PORT=$LP_REDIS_PORT}
-        ${LP_HA_BASE:+LP_HA_BASE=$LP_HA_BASE}
-        ${LP_HA_TRIALS:+LP_HA_TRIALS=$LP_HA_TRIALS}"
-    if [ -n "$root_netns" ] && unshare --net true >/dev/null 2>&1; then
-        say "running the suite in a private network namespace (loopback only)"
-        # shellcheck disable=SC2086
-        unshare --net --pid --fork --kill-child \
-            sh -c 'ip link set lo up && exec "$@"' sh \
-            runuser -u "$LP_TEST_USER" -- env $inner_env LP_CLIENT_NETNS=root \
-            sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
-    else
-        # shellcheck disable=SC2086
-        runuser -u "$LP_TEST_USER" -- env $inner_env \
-            sh "$LP_TEST_DIR/test/run-tests.sh" "$@" || rc=$?
-    fi
-    # then the Debian package, installed and served like a user would
-    # (test/deb/install-test.sh), on the plain whole run only
-    if [ $# -eq 0 ] && [ "${LP_TEST_DEB:-1}" != 0 ] \
-       && [ -z "${LP_TEST_SANITIZE:-}${LP_TEST_VALGRIND:-}${LP_TEST_MPM:-}" ]; then
-        sh "$top/test/deb/install-test.sh" || rc=1
-    fi
-    # a 5.3 client that does not build for a reason of ours fails CI; one
-    # that could not be built here (no mirror) is skipped, saying why
-    case ${LP_TEST_REQUIRE_ALL:-${CI:-}} in ""|0|false|no) ;;
-    *) case $trixie_rc in 0|77) ;; *) rc=1 ;; esac ;;
-    esac
-    if [ $rc -eq 0 ] && [ $keep -eq 0 ]; then
-        rm -rf "$LP_TEST_DIR"
-    else
-        say "test tree and logs left in $LP_TEST_DIR"
-    fi
-    exit $rc
+    exec sh "$top/test/run/provision.sh" "$@"
 fi
 
 # ---------------------------------------------------------------------------
-# Stage 2 (unprivileged): build, databases, Apache::Test.
+# The unprivileged stage: build, then the driver matrix.
 if [ "$(id -u)" -eq 0 ]; then
     say "refusing to run Apache::Test as root"; exit 1
 fi
 
-# the database passes are skipped, saying why, without theirs
 missing=$(sh "$top/conf/install-deps.sh" --missing $SETS)
 if [ -n "$missing" ]; then
     say "missing Debian packages: $missing"
@@ -181,71 +90,9 @@ if [ -n "$missing" ]; then
 fi
 
 cd "$top"
-sanitize=${LP_TEST_SANITIZE:-}
-valgrind=${LP_TEST_VALGRIND:-}
-say "building the module${sanitize:+ with -fsanitize=$sanitize}"
-make -f Makefile.apxs APXS="$APXS" SANITIZE="$sanitize"
-say "building the C unit tests"
-make -f Makefile.apxs APXS="$APXS" SANITIZE="$sanitize" unit
-if pkg-config --exists linphone 2>/dev/null; then
-    say "building the Linphone test client (liblinphone-dev $(dpkg-query -W -f='${Version}' liblinphone-dev 2>/dev/null))"
-    make -f Makefile.apxs lpclient
-else
-    rm -f test/linphone-client/lpclient
-    say "liblinphone-dev is not installed: the Linphone client tests will be skipped"
-fi
-
-if [ ! -f .libs/mod_linphone_provisioning.so ]; then
-    say ".libs/mod_linphone_provisioning.so was not built"; exit 1
-fi
+. "$top/test/run/build.sh"
 
 pf="$top/test/perl-framework"
-# Sanitizer and valgrind runs start httpd through test/httpd-wrapper.sh;
-# their reports land in t/sanitizer/ (t/logs is Apache::Test's).
-LP_TEST_REPORTS="$pf/t/sanitizer"
-export LP_TEST_REPORTS
-rm -rf "$LP_TEST_REPORTS"
-mkdir -p "$LP_TEST_REPORTS"
-extra_args=""
-if [ -n "$sanitize" ] && [ -n "$valgrind" ]; then
-    say "LP_TEST_SANITIZE and LP_TEST_VALGRIND do not mix"; exit 1
-fi
-if [ -n "$sanitize" ]; then
-    # the runtimes the compiler of apxs linked the module with
-    cc=$($APXS -q CC 2>/dev/null || echo cc)
-    LP_WRAP_PRELOAD=""
-    case ",$sanitize," in *,address,*) rts="libasan.so" ;; *) rts="" ;; esac
-    case ",$sanitize," in *,undefined,*) rts="$rts libubsan.so" ;; esac
-    for rt in $rts; do
-        lib=$($cc -print-file-name="$rt")
-        [ -e "$lib" ] || { say "$cc has no $rt"; exit 1; }
-        LP_WRAP_PRELOAD="$LP_WRAP_PRELOAD $(readlink -f "$lib")"
-    done
-    LP_WRAP_PRELOAD=${LP_WRAP_PRELOAD# }
-    LP_WRAP_MODE=sanitize
-    # the unit tests are instrumented too (run by perl: reports beside)
-    ASAN_OPTIONS="detect_leaks=1:log_path=$LP_TEST_REPORTS/unit-asan"
-    UBSAN_OPTIONS="print_stacktrace=1:log_path=$LP_TEST_REPORTS/unit-ubsan"
-    export ASAN_OPTIONS UBSAN_OPTIONS
-fi
-if [ -n "$valgrind" ]; then
-    command -v valgrind >/dev/null 2>&1 || { say "valgrind is not installed"; exit 1; }
-    LP_WRAP_MODE=valgrind
-    extra_args="-one-process"
-    APACHE_TEST_STARTUP_TIMEOUT=${APACHE_TEST_STARTUP_TIMEOUT:-300}
-    export APACHE_TEST_STARTUP_TIMEOUT
-fi
-if [ -n "$sanitize$valgrind" ]; then
-    if [ "${LP_TEST_EXACT_POOLS:-1}" = 1 ]; then
-        make -f Makefile.apxs exact-pools
-        LP_WRAP_EXACT_POOLS="$top/test/exact_pools.so"
-        export LP_WRAP_EXACT_POOLS
-    fi
-    LP_WRAP_HTTPD=$HTTPD
-    HTTPD="$top/test/httpd-wrapper.sh"
-    export LP_WRAP_HTTPD LP_WRAP_MODE LP_WRAP_PRELOAD
-fi
-
 cd "$pf"
 perl -MApache::TestMM -e 'Apache::TestMM::generate_script("t/TEST")'
 chmod +x t/TEST
@@ -312,157 +159,6 @@ ha_env=${LP_DB_DIR:+$LP_DB_DIR/ha.env}
 # shellcheck disable=SC1090
 [ -n "$db_env" ] && [ -f "$db_env" ] && . "$db_env"
 
-PSQL() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LP_PG_PORT" -U "$LP_PG_ADMIN" "$@"; }
-MYSQL() { mariadb --no-defaults -h 127.0.0.1 -P "$LP_MY_PORT" -u "$LP_MY_ADMIN" \
-                  -p"$LP_MY_ADMIN_PASSWORD" "$@"; }
-
-# The account Apache uses gets exactly the privileges the documentation
-# gives a site (conf/schema/grants-*.sql).
-pg_grants() {   # database role
-    grants_of "${3:-}" <"$top/conf/schema/grants-pgsql.sql" | PSQL -d "$1" -v role="$2" -f -
-}
-# The grants as a site applies them: FlexiAPI 2.1's tables only where they
-# exist (third argument "2.1")
-grants_of() {
-    if [ "$1" = 2.1 ]; then cat; else grep -v -E 'space_digest|carddav'; fi
-}
-my_grants() {   # database user [2.1]
-    grants_of "${3:-}" <"$top/conf/schema/grants-mysql.sql" | MYSQL "$1"
-    MYSQL -e "GRANT linphone_provisioning TO $2; SET DEFAULT ROLE linphone_provisioning FOR $2"
-}
-
-# create_databases DRIVER: fresh databases main, fail, flexi and flexi21
-# (FlexiAPI 2.0.7's and 2.1's own schemas) and nospaces (main's without the
-# optional tables: spaces and the
-# contacts ones, as an older FlexiAPI), and t/conf/lp-db.conf + t/conf/lp-db.env.
-NOCONTACTS="DROP TABLE contacts; DROP TABLE contacts_list_contact;
-DROP TABLE account_contacts_list; DROP TABLE contacts_lists;
-DROP TABLE account_account_type; DROP TABLE account_types;
-DROP TABLE account_actions;"
-create_databases() {
-    conf=t/conf/lp-db.conf
-    env=t/conf/lp-db.env
-    mkdir -p t/db
-    # dbfault.t's SQLite databases (their virtual hosts are in every pass)
-    for db in faultoff faulton; do
-        rm -f "t/db/$db.sqlite" "t/db/$db.sqlite-wal" "t/db/$db.sqlite-shm" \
-              "t/db/$db.sqlite-journal"
-        sqlite3 "t/db/$db.sqlite" < "$top/conf/schema/sqlite3.sql" >/dev/null
-    done
-    case $1 in
-    sqlite3)
-        for db in main fail flexi flexi21 nospaces; do
-            rm -f "t/db/$db.sqlite" "t/db/$db.sqlite-wal" "t/db/$db.sqlite-shm" \
-                  "t/db/$db.sqlite-journal"
-        done
-        for db in main fail nospaces; do
-            sqlite3 "t/db/$db.sqlite" < "$top/conf/schema/sqlite3.sql" >/dev/null
-        done
-        sqlite3 t/db/nospaces.sqlite "DROP TABLE spaces; $NOCONTACTS"
-        sqlite3 t/db/flexi.sqlite < "$top/conf/schema/flexiapi-sqlite3.sql" >/dev/null
-        sqlite3 t/db/flexi21.sqlite < "$top/conf/schema/flexiapi-2.1-sqlite3.sql" >/dev/null
-        for db in main fail flexi flexi21 nospaces; do
-            printf 'Define LP_DB_%s "%s"\n' "$(echo $db | tr a-z A-Z)" "$pf/t/db/$db.sqlite"
-        done >"$conf"
-        {
-            echo "LP_DB_DRIVER=sqlite3"
-            for db in main fail flexi flexi21 nospaces; do echo "LP_DB_FILE_$db=$pf/t/db/$db.sqlite"; done
-        } >"$env"
-        ;;
-    pgsql)
-        for db in main fail flexi flexi21 nospaces; do
-            PSQL -d postgres -c "DROP DATABASE IF EXISTS lp_$db" \
-                 -c "CREATE DATABASE lp_$db ENCODING 'UTF8' TEMPLATE template0"
-        done
-        PSQL -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lp_apache') THEN CREATE ROLE lp_apache LOGIN PASSWORD 'lp_apache'; END IF; END \$\$"
-        for db in main fail nospaces; do
-            PSQL -d "lp_$db" -f "$top/conf/schema/pgsql.sql"
-            pg_grants "lp_$db" lp_apache
-        done
-        PSQL -d lp_nospaces -c "DROP TABLE spaces" -c "$NOCONTACTS"
-        PSQL -d lp_flexi -f "$top/conf/schema/flexiapi-pgsql.sql"
-        pg_grants lp_flexi lp_apache
-        PSQL -d lp_flexi21 -f "$top/conf/schema/flexiapi-2.1-pgsql.sql"
-        pg_grants lp_flexi21 lp_apache 2.1
-        for db in main fail flexi flexi21 nospaces; do
-            printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=lp_apache password=lp_apache"\n' \
-                "$(echo $db | tr a-z A-Z)" "$LP_PG_PORT" "$db"
-        done >"$conf"
-        {
-            echo "LP_DB_DRIVER=pgsql"
-            echo "LP_PG_PORT=$LP_PG_PORT"
-            echo "LP_PG_ADMIN=$LP_PG_ADMIN"
-        } >"$env"
-        ;;
-    mysql)
-        for db in main fail flexi flexi21 nospaces; do
-            MYSQL -e "DROP DATABASE IF EXISTS lp_$db; CREATE DATABASE lp_$db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        done
-        for u in lp_apache lp_apache_fail; do
-            MYSQL -e "DROP USER IF EXISTS '$u'@'127.0.0.1'; CREATE USER '$u'@'127.0.0.1' IDENTIFIED BY '$u'"
-        done
-        MYSQL lp_main < "$top/conf/schema/mysql.sql"
-        MYSQL lp_fail < "$top/conf/schema/mysql.sql"
-        MYSQL lp_nospaces < "$top/conf/schema/mysql.sql"
-        MYSQL lp_flexi < "$top/conf/schema/flexiapi-mysql.sql"
-        MYSQL lp_flexi21 < "$top/conf/schema/flexiapi-2.1-mysql.sql"
-        my_grants lp_main "'lp_apache'@'127.0.0.1'"
-        my_grants lp_flexi "'lp_apache'@'127.0.0.1'"
-        my_grants lp_flexi21 "'lp_apache'@'127.0.0.1'" 2.1
-        my_grants lp_fail "'lp_apache_fail'@'127.0.0.1'"
-        my_grants lp_nospaces "'lp_apache'@'127.0.0.1'"
-        MYSQL lp_nospaces -e "DROP TABLE spaces; $NOCONTACTS"
-        for db in main fail flexi flexi21 nospaces; do
-            u=lp_apache; [ $db = fail ] && u=lp_apache_fail
-            printf 'Define LP_DB_%s "host=127.0.0.1 port=%s dbname=lp_%s user=%s pass=%s"\n' \
-                "$(echo $db | tr a-z A-Z)" "$LP_MY_PORT" "$db" "$u" "$u"
-        done >"$conf"
-        {
-            echo "LP_DB_DRIVER=mysql"
-            echo "LP_MY_PORT=$LP_MY_PORT"
-            echo "LP_MY_ADMIN=$LP_MY_ADMIN"
-            echo "LP_MY_ADMIN_PASSWORD=$LP_MY_ADMIN_PASSWORD"
-        } >"$env"
-        ;;
-    galera)
-        # the mysql pass's databases, made through node 1 (Galera
-        # replicates the DDL), and one DBDParams per node
-        # shellcheck disable=SC1090
-        . "$ha_env"
-        my_port=${LP_MY_PORT:-}
-        LP_MY_PORT=${LP_GALERA_PORTS%% *}
-        create_databases mysql
-        n=0
-        for p in $LP_GALERA_PORTS; do
-            n=$((n + 1))
-            printf 'Define LP_DB_GALERA%s "host=127.0.0.1 port=%s dbname=lp_main user=lp_apache pass=lp_apache"\n' "$n" "$p"
-        done >>"$conf"
-        printf 'LP_DB_HA=galera\nLP_GALERA_PORTS=%s\nLP_HA_CTL=%s\n' "$LP_GALERA_PORTS" "$LP_HA_CTL" >>"$env"
-        LP_MY_PORT=$my_port
-        return 0 ;;
-    pgsql-ha)
-        # the pgsql pass's databases, made on the primary, reached by
-        # libpq's multi-host form: whichever member is the primary
-        # shellcheck disable=SC1090
-        . "$ha_env"
-        sh "$LP_HA_CTL" sync off
-        pg_port=${LP_PG_PORT:-}
-        LP_PG_PORT=$(sh "$LP_HA_CTL" primary-port pgsql)
-        create_databases pgsql
-        set -- $LP_PGHA_PORTS
-        sed -i "s/host=127.0.0.1 port=[0-9]* /host=127.0.0.1,127.0.0.1 port=$1,$2 target_session_attrs=read-write /" "$conf"
-        printf 'LP_DB_HA=pgsql\nLP_PGHA_PORTS=%s\nLP_HA_CTL=%s\n' "$LP_PGHA_PORTS" "$LP_HA_CTL" >>"$env"
-        LP_PG_PORT=$pg_port
-        return 0 ;;
-    esac
-    printf 'Define LP_DB_DRIVER %s\n' "$1" >>"$conf"
-    for v in LP_REDIS_PORT LP_DB_CTL LP_DB_DIR; do
-        eval "val=\${$v:-}"
-        [ -n "$val" ] && echo "$v=$val" >>"$env"
-    done
-    return 0
-}
-
 # driver_missing DRIVER: why the pass cannot run, or nothing.
 driver_missing() {
     case $1 in
@@ -524,7 +220,8 @@ matrix $driver: SKIP ($why)"
     fi
     t/TEST -clean >/dev/null 2>&1 || true
     say "creating the $driver test databases"
-    if ! create_databases "$driver" >"t/db-$driver-setup.log" 2>&1; then
+    if ! LP_DB_ENV=$db_env sh "$top/test/run/databases.sh" "$driver" \
+            >"t/db-$driver-setup.log" 2>&1; then
         cat "t/db-$driver-setup.log" >&2
         say "could not create the $driver databases"; rc=1
         summary="$summary

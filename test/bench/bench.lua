@@ -14,14 +14,8 @@
 --   BENCH requests=.. duration_us=.. bytes=.. p50_us=.. p99_us=..
 --         status_errors=.. socket_errors=.. exhausted=..
 
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-    thread:set("id", next_id)
-    next_id = next_id + 1
-    table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+       .. "threads.lua")
 
 local path, headers, fh, fixed
 exhausted = 0
@@ -76,11 +70,7 @@ function done(summary, latency, requests)
     for _, t in ipairs(threads) do
         ex = ex + (t:get("exhausted") or 0)
     end
-    local e = summary.errors
-    io.write(string.format(
-        "BENCH requests=%d duration_us=%d bytes=%d p50_us=%d p99_us=%d "
-        .. "status_errors=%d socket_errors=%d exhausted=%d\n",
-        summary.requests, summary.duration, summary.bytes,
-        latency:percentile(50), latency:percentile(99), e.status,
-        e.connect + e.read + e.write + e.timeout, ex))
+    report("BENCH", summary, { { "p50_us", latency:percentile(50) },
+                               { "p99_us", latency:percentile(99) },
+                               { "exhausted", ex } })
 end

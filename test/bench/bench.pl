@@ -169,36 +169,39 @@ else {
     $own_servers = 1;
     servers('start', $which) == 0 or die "bench: $which did not start\n";
     my $e = db_env();
-    if ($driver eq 'pgsql') {
-        my @c = ("dbi:Pg:dbname=postgres;host=127.0.0.1;port=$e->{LP_PG_PORT}",
-                 $e->{LP_PG_ADMIN}, '');
-        my $adm = DBI->connect(@c, { RaiseError => 1, PrintError => 0 });
-        $adm->do('DROP DATABASE IF EXISTS lp_bench');
-        $adm->do('CREATE DATABASE lp_bench');
-        $adm->disconnect;
-        run("psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $e->{LP_PG_PORT} "
-            . "-U $e->{LP_PG_ADMIN} -d lp_bench <'$top/conf/schema/pgsql.sql' >/dev/null");
-        $c[0] =~ s/dbname=postgres/dbname=lp_bench/;
-        $dbh = DBI->connect(@c, { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
-        $dbd_params = "host=127.0.0.1 port=$e->{LP_PG_PORT} dbname=lp_bench "
-                      . "user=$e->{LP_PG_ADMIN} connect_timeout=3";
-        $db_version = 'PostgreSQL ' . $dbh->selectrow_array('SHOW server_version');
-    }
-    else {
-        my @c = ("dbi:mysql:host=127.0.0.1;port=$e->{LP_MY_PORT}",
-                 $e->{LP_MY_ADMIN}, $e->{LP_MY_ADMIN_PASSWORD});
-        my $adm = DBI->connect(@c, { RaiseError => 1, PrintError => 0 });
-        $adm->do('DROP DATABASE IF EXISTS lp_bench');
-        $adm->do('CREATE DATABASE lp_bench CHARACTER SET utf8mb4');
-        $adm->disconnect;
-        run("mariadb --no-defaults -h 127.0.0.1 -P $e->{LP_MY_PORT} -u $e->{LP_MY_ADMIN} "
-            . "-p$e->{LP_MY_ADMIN_PASSWORD} lp_bench <'$top/conf/schema/mysql.sql'");
-        $c[0] .= ';database=lp_bench';
-        $dbh = DBI->connect(@c, { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
-        $dbd_params = "host=127.0.0.1 port=$e->{LP_MY_PORT} user=$e->{LP_MY_ADMIN} "
-                      . "pass=$e->{LP_MY_ADMIN_PASSWORD} dbname=lp_bench";
-        $db_version = 'MariaDB ' . $dbh->selectrow_array('SELECT VERSION()');
-    }
+    # per server: the admin connection, the fresh database, its schema
+    # loaded by the server's client, DBDParams and the version query
+    my %s = $driver eq 'pgsql' ? (
+        dsn => "dbi:Pg:host=127.0.0.1;port=$e->{LP_PG_PORT}",
+        admin => 'dbname=postgres', db => 'dbname=lp_bench',
+        user => $e->{LP_PG_ADMIN}, pass => '',
+        create => 'CREATE DATABASE lp_bench',
+        load => "psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $e->{LP_PG_PORT} "
+                . "-U $e->{LP_PG_ADMIN} -d lp_bench <'$top/conf/schema/pgsql.sql' >/dev/null",
+        params => "host=127.0.0.1 port=$e->{LP_PG_PORT} dbname=lp_bench "
+                  . "user=$e->{LP_PG_ADMIN} connect_timeout=3",
+        version => ['PostgreSQL ', 'SHOW server_version'],
+    ) : (
+        dsn => "dbi:mysql:host=127.0.0.1;port=$e->{LP_MY_PORT}",
+        admin => '', db => 'database=lp_bench',
+        user => $e->{LP_MY_ADMIN}, pass => $e->{LP_MY_ADMIN_PASSWORD},
+        create => 'CREATE DATABASE lp_bench CHARACTER SET utf8mb4',
+        load => "mariadb --no-defaults -h 127.0.0.1 -P $e->{LP_MY_PORT} -u $e->{LP_MY_ADMIN} "
+                . "-p$e->{LP_MY_ADMIN_PASSWORD} lp_bench <'$top/conf/schema/mysql.sql'",
+        params => "host=127.0.0.1 port=$e->{LP_MY_PORT} user=$e->{LP_MY_ADMIN} "
+                  . "pass=$e->{LP_MY_ADMIN_PASSWORD} dbname=lp_bench",
+        version => ['MariaDB ', 'SELECT VERSION()'],
+    );
+    my $adm = DBI->connect(join(';', grep { $_ ne '' } $s{dsn}, $s{admin}),
+                           $s{user}, $s{pass}, { RaiseError => 1, PrintError => 0 });
+    $adm->do('DROP DATABASE IF EXISTS lp_bench');
+    $adm->do($s{create});
+    $adm->disconnect;
+    run($s{load});
+    $dbh = DBI->connect("$s{dsn};$s{db}", $s{user}, $s{pass},
+                        { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
+    $dbd_params = $s{params};
+    $db_version = $s{version}[0] . $dbh->selectrow_array($s{version}[1]);
 }
 END {
     stop_server() unless $o{keep};
@@ -372,6 +375,7 @@ $pool_desc ||= "mod_dbd's defaults";
 my $user = $is_root ? "User www-data\nGroup www-data\n" : '';
 my $dbd_driver = $driver;
 my $lp_extra = $ENV{LP_BENCH_CONF} // '';
+my $locations = slurp("$top/conf/site-locations.conf");
 
 spew("$root/conf/httpd.conf", <<CONF, $ENV{BENCH_CONF_APPEND} ? "$ENV{BENCH_CONF_APPEND}\n" : '');
 # Written by test/bench/bench.pl: the benchmark's throwaway server.
@@ -424,20 +428,9 @@ LinphoneProvisioningBaseURL https://$domain
 LinphoneDigestAlgorithms SHA-256
 $lp_extra
 
+$locations
 <Location "/provisioning">
-    SetHandler linphone-provisioning
     LinphoneProvisioningEntry misc config-uri "expr=%{LINPHONE_ME_URL}" overwrite
-</Location>
-<Location "/provisioning/me">
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
-</Location>
-<Location "/contacts/vcard">
-    SetHandler linphone-contacts
-    AuthType Linphone
-    AuthName "Linphone"
-    Require valid-user
 </Location>
 CONF
 

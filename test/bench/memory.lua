@@ -10,14 +10,8 @@
 -- ?reset_password) from DIR/tokens.NNN and an auth token from
 -- DIR/auth_tokens.NNN.  No token is ever sent twice.
 
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-    thread:set("id", next_id)
-    next_id = next_id + 1
-    table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+       .. "threads.lua")
 
 local quota, dir, sent = 0, nil, 0
 local base, me
@@ -92,11 +86,6 @@ function done(summary, latency, requests)
             c[k] = c[k] + v
         end
     end
-    local e = summary.errors
-    io.write(string.format(
-        "MEMORY requests=%d duration_us=%d status_errors=%d "
-        .. "socket_errors=%d base=%d me=%d token=%d auth_token=%d\n",
-        summary.requests, summary.duration, e.status,
-        e.connect + e.read + e.write + e.timeout,
-        c.base, c.me, c.token, c.auth))
+    report("MEMORY", summary, { { "base", c.base }, { "me", c.me },
+                                { "token", c.token }, { "auth_token", c.auth } })
 end

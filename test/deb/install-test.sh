@@ -96,22 +96,13 @@ if [ "${1:-}" = "--chroot" ]; then
         $conffile
     check "the conffile edit took (4 directives uncommented)" \
         sh -c "[ \$(grep -cE '^ *(DBDriver|DBDParams|LinphoneProvisioningRC|LinphoneProvisioningBaseURL) ' $conffile) -eq 4 ]"
-    cat >/etc/apache2/sites-available/lp-install-test.conf <<EOF
-Listen 127.0.0.1:$port
-<VirtualHost 127.0.0.1:$port>
-    <Location "/provisioning">
-        SetHandler linphone-provisioning
-    </Location>
-    <Location "/provisioning/me">
-        AuthType Linphone
-        AuthName "Linphone"
-        Require valid-user
-    </Location>
-    <Location "/wizard">
-        SetHandler linphone-wizard
-    </Location>
-</VirtualHost>
-EOF
+    # a small site: the locations the source tree's example gives
+    {
+        echo "Listen 127.0.0.1:$port"
+        echo "<VirtualHost 127.0.0.1:$port>"
+        cat /tmp/site-locations.conf
+        echo "</VirtualHost>"
+    } >/etc/apache2/sites-available/lp-install-test.conf
     check "a2ensite lp-install-test" a2ensite -q lp-install-test
     check "apache2ctl configtest (configured)" apache2ctl configtest
     check "apache2ctl start" apache2ctl start
@@ -197,6 +188,7 @@ if [ "${1:-}" = "--inner" ]; then
     mount -t tmpfs tmpfs "$root/tmp"
     ip link set lo up
     cp "$0" "$root/tmp/install-test.sh"
+    cp "$(dirname "$0")/../../conf/site-locations.conf" "$root/tmp/"
     set +e
     chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
         LANG=C.UTF-8 sh /tmp/install-test.sh --chroot "$work/deb" 1

@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the Authorization: Digest tokenizer (lp_digest_parse), the
  * nonce-count parser (lp_digest_nc), the nonce check and the response
- * computation, as lp_auth.c chains them on a request's header.
+ * computation, as mod_lp_auth.c chains them on a request's header.
  *
  * Properties checked besides "no crash, no overrun, no UB, no leak":
  * - a parsed header has the five required parameters;

@@ -8,7 +8,7 @@
  * was accepted: a rejected text leaves a partial document) is well-formed
  * XML; an accepted text written back as rc (`[section]`, `key=value`)
  * parses to the same document; the text used as a space's custom entries
- * in lp_assemble (as lp_space.c does once it validated it) gives a
+ * in lp_assemble (as mod_lp_space.c does once it validated it) gives a
  * well-formed account document.
  */
 #include "fuzz.h"

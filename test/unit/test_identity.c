@@ -59,7 +59,7 @@ int main(void)
         is(user_of(p, refused[i]), "error",
            apr_pstrcat(p, "refused: ", refused[i], NULL));
 
-    /* the From header keeps SIP's grammar; lp_auth.c then wants the row's
+    /* the From header keeps SIP's grammar; mod_lp_auth.c then wants the row's
      * bytes exactly */
     is(from_of(p, "sip:alice@example.org"), "alice|example.org", "From URI");
     is(from_of(p, "\"Al\" <sip:alice@example.org>;tag=1"),

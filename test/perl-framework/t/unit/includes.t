@@ -1,4 +1,5 @@
-# No include cycle between the module's units (test/check-includes.pl).
+# No include cycle between the module's units, no glue header in a pure
+# unit (test/check-includes.pl).
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
