@@ -207,7 +207,11 @@ enum {
     LP_COL_CONTACT_DISPLAY_NAME, LP_COL_CONTACT_DTMF_PROTOCOL,
     LP_COL_CONTACT_NCOLS
 };
-#define LP_SQL_CONTACT_TYPE_COLUMNS "x.account_id, t.key"
+/* the key is NULL for a type row whose type is gone (FlexiAPI's foreign
+ * keys delete those rows): lp_store.c skips it */
+#define LP_SQL_CONTACT_TYPE_COLUMNS \
+    "x.account_id, " \
+    "(SELECT t.key FROM account_types t WHERE t.id = x.account_type_id)"
 enum {
     LP_COL_CONTACT_TYPE_ACCOUNT_ID, LP_COL_CONTACT_TYPE_KEY,
     LP_COL_CONTACT_TYPE_NCOLS

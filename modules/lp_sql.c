@@ -13,12 +13,15 @@ typedef struct {
     int ncols;                               /* of its rows (lp_sql.h) */
 } statement;
 
-/* the ids of the contacts of account %lld (given twice) */
+/* The contacts of account %lld (given twice), each once, as a derived
+ * table "ids" (column id) that the statements join by index: MariaDB runs
+ * `x IN (... UNION ...)` as a dependent subquery, once per row of the
+ * outer table (every account: seconds on a large database). */
 #define LP_SQL_CONTACT_IDS \
-    "SELECT c.contact_id FROM contacts c WHERE c.account_id = %lld " \
-    "UNION SELECT l.contact_id FROM contacts_list_contact l " \
-    "JOIN account_contacts_list m ON m.contacts_list_id = l.contacts_list_id " \
-    "WHERE m.account_id = %lld"
+    "(SELECT c.contact_id AS id FROM contacts c WHERE c.account_id = %lld " \
+    "UNION SELECT l.contact_id FROM account_contacts_list m " \
+    "JOIN contacts_list_contact l ON l.contacts_list_id = m.contacts_list_id " \
+    "WHERE m.account_id = %lld) ids"
 
 /* SQLite stores a boolean as whatever was written (a database converted
  * from a PostgreSQL dump holds 't'/'f', some tools write 'true'), and there
@@ -149,17 +152,20 @@ static const statement catalogue[LP_SQL_COUNT] = {
     /* FlexiAPI's contacts of an account: its own `contacts` rows and the
      * members of every contacts list attached to it, each once */
     [LP_SQL_CONTACTS_FIND] = { "linphone_contacts_find",
-        "SELECT " LP_SQL_CONTACT_COLUMNS " "
-        "FROM accounts a WHERE a.id IN (" LP_SQL_CONTACT_IDS ") "
-        "ORDER BY a.id", { 0 }, LP_COL_CONTACT_NCOLS },
+        "SELECT " LP_SQL_CONTACT_COLUMNS " FROM " LP_SQL_CONTACT_IDS " "
+        "JOIN accounts a ON a.id = ids.id ORDER BY a.id", { 0 },
+        LP_COL_CONTACT_NCOLS },
+    /* the type's key by a subquery (LP_SQL_CONTACT_TYPE_COLUMNS), not a
+     * join: joined, MariaDB may start from the few account_types rows and
+     * read every account of a type */
     [LP_SQL_CONTACT_TYPES_FIND] = { "linphone_contact_types_find",
-        "SELECT " LP_SQL_CONTACT_TYPE_COLUMNS " FROM account_account_type x "
-        "JOIN account_types t ON t.id = x.account_type_id "
-        "WHERE x.account_id IN (" LP_SQL_CONTACT_IDS ") "
-        "ORDER BY x.account_id, t.id", { 0 }, LP_COL_CONTACT_TYPE_NCOLS },
+        "SELECT " LP_SQL_CONTACT_TYPE_COLUMNS " FROM " LP_SQL_CONTACT_IDS " "
+        "JOIN account_account_type x ON x.account_id = ids.id "
+        "ORDER BY x.account_id, x.account_type_id", { 0 },
+        LP_COL_CONTACT_TYPE_NCOLS },
     [LP_SQL_CONTACT_ACTIONS_FIND] = { "linphone_contact_actions_find",
-        "SELECT " LP_SQL_CONTACT_ACTION_COLUMNS " FROM account_actions x "
-        "WHERE x.account_id IN (" LP_SQL_CONTACT_IDS ") "
+        "SELECT " LP_SQL_CONTACT_ACTION_COLUMNS " FROM " LP_SQL_CONTACT_IDS " "
+        "JOIN account_actions x ON x.account_id = ids.id "
         "ORDER BY x.account_id, x.id", { 0 }, LP_COL_CONTACT_ACTION_NCOLS },
 };
 

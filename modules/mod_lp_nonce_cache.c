@@ -17,6 +17,12 @@ APLOG_USE_MODULE(linphone_provisioning);
 #define MUTEX_TYPE "linphone-nonce"
 #define DEFAULT_SPEC "shmcb"
 #define SECRET_BYTES 32
+/* a count entry's key: the nonce's bytes (see cache_key) */
+#define KEY_LEN (LP_NONCE_LEN / 2)
+/* mod_socache_shmcb sizes its index for entries of the hinted size, but
+ * each entry also takes an index record (24 bytes on LP64): hinted without
+ * it, a quarter of the default cache's data room held every count */
+#define INDEX_RECORD 24
 
 const char *lp_set_nonce_cache(cmd_parms *cmd, void *dc, const char *arg)
 {
@@ -55,7 +61,7 @@ static apr_status_t cache_destroy(void *data)
 static int cache_start(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                        lp_nonce_cache *c)
 {
-    static struct ap_socache_hints hints = { LP_NONCE_LEN, 4, 0 };
+    static struct ap_socache_hints hints = { KEY_LEN, 4 + INDEX_RECORD, 0 };
     const char *sep = ap_strchr_c(c->spec, ':');
     const char *err;
     apr_status_t rv;
@@ -164,22 +170,34 @@ static void failure(request_rec *r, lp_nonce_cache *c, apr_status_t rv)
                   "LinphoneDigestNonceCache %s failed", c->spec);
 }
 
-/* The cache key: the nonce with its random part first.  A nonce starts
- * with its issue time, the same leading bytes for every nonce of an era,
- * and mod_socache_shmcb picks a sub-cache by the key's first byte: keyed
- * by the nonce as it is, every nonce went to one sub-cache (1/32 of the
- * default cache), where a nonce left unused while a few hundred others
- * were used was evicted, and stale. */
+/* The cache key: the nonce's bytes (its hex decoded: checked by the
+ * caller, or ours), its random part first.  mod_socache_shmcb picks a
+ * sub-cache by the key's first byte.  Keyed by the nonce as it is (its
+ * issue time first), every nonce of an era went to one sub-cache; keyed by
+ * hex characters, to 16 of them.  Under load (every use of a nonce stores
+ * its count anew) a nonce idle for a fraction of a second was evicted, and
+ * stale. */
+static int hex_value(char c)
+{
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
 static const unsigned char *cache_key(const char *nonce, unsigned char *key)
 {
-    memcpy(key, nonce + 16, LP_NONCE_LEN - 16);
-    memcpy(key + LP_NONCE_LEN - 16, nonce, 16);
+    int i;
+
+    for (i = 0; i < KEY_LEN; i++) {
+        /* random (8 bytes), HMAC (16), then the time (8) */
+        const char *h = nonce + (2 * i + 16) % LP_NONCE_LEN;
+
+        key[i] = (unsigned char)(hex_value(h[0]) << 4 | hex_value(h[1]));
+    }
     return key;
 }
 
 int lp_nonce_cache_issue(request_rec *r, const char *nonce, apr_time_t expiry)
 {
-    unsigned char key[LP_NONCE_LEN];
+    unsigned char key[KEY_LEN];
     lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
     unsigned char value[4];
     apr_status_t rv;
@@ -188,7 +206,7 @@ int lp_nonce_cache_issue(request_rec *r, const char *nonce, apr_time_t expiry)
         return -1;
     put_count(value, 0);
     rv = c->provider->store(c->instance, r->server,
-                            cache_key(nonce, key), LP_NONCE_LEN,
+                            cache_key(nonce, key), KEY_LEN,
                             expiry, value, 4, r->pool);
     apr_global_mutex_unlock(c->mutex);
     if (rv != APR_SUCCESS) {
@@ -202,7 +220,7 @@ int lp_nonce_cache_advance(request_rec *r, const char *nonce,
                            apr_uint32_t nc, apr_time_t expiry)
 {
     lp_nonce_cache *c = lp_server_conf_get(r->server)->nonce_cache;
-    unsigned char stored[4], value[4], key[LP_NONCE_LEN];
+    unsigned char stored[4], value[4], key[KEY_LEN];
     unsigned int len = sizeof stored;
     apr_uint32_t seen;
     apr_status_t rv;
@@ -211,7 +229,7 @@ int lp_nonce_cache_advance(request_rec *r, const char *nonce,
     if (!c || apr_global_mutex_lock(c->mutex) != APR_SUCCESS)
         return LP_NC_FAILED;
     rv = c->provider->retrieve(c->instance, r->server,
-                               cache_key(nonce, key), LP_NONCE_LEN,
+                               cache_key(nonce, key), KEY_LEN,
                                stored, &len, r->pool);
     if (rv == APR_NOTFOUND || (rv == APR_SUCCESS && len != 4)) {
         /* evicted (or never issued here): its history is lost, so nothing
@@ -229,7 +247,7 @@ int lp_nonce_cache_advance(request_rec *r, const char *nonce,
         if (nc > seen) {
             put_count(value, nc);
             rv = c->provider->store(c->instance, r->server,
-                                    key, LP_NONCE_LEN, expiry, value, 4, r->pool);
+                                    key, KEY_LEN, expiry, value, 4, r->pool);
             verdict = rv == APR_SUCCESS ? LP_NC_ACCEPTED : LP_NC_FAILED;
         }
     }

@@ -682,7 +682,8 @@ static void contact_details(apr_pool_t *p, lp_vcard_contact *c,
         const char *key = APR_ARRAY_IDX(types, j, const char **)
                           [LP_COL_CONTACT_TYPE_KEY];
 
-        APR_ARRAY_PUSH(c->types, const char *) = or_empty(key);
+        if (key)
+            APR_ARRAY_PUSH(c->types, const char *) = key;
     }
     first = rows_of(actions, LP_COL_CONTACT_ACTION_ACCOUNT_ID, na, id);
     c->actions = apr_array_make(p, *na - first + 1, sizeof(lp_vcard_action));

@@ -10,15 +10,23 @@
 -- When a slice runs out, that thread stops (no request is ever repeated)
 -- and done() reports it, so the caller can refuse the figure.
 --
+-- With stop401=1 (digest rows), a 401 stops its thread: its connection's
+-- nonce was refused (stale: the nonce cache no longer holds its count).  A
+-- real client answers the new challenge; this one cannot compute digests,
+-- and sending the refused nonce again would only draw more 401s, each
+-- issuing a nonce whose count pushes the other connections' out of the
+-- cache.
+--
 -- done() prints one line the caller parses:
 --   BENCH requests=.. duration_us=.. bytes=.. p50_us=.. p99_us=..
---         status_errors=.. socket_errors=.. exhausted=..
+--         status_errors=.. socket_errors=.. exhausted=.. refused=..
 
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
        .. "threads.lua")
 
 local path, headers, fh, fixed
 exhausted = 0
+refused = 0
 
 local function fill(s, line)
     return (s:gsub("{}", function() return line end))
@@ -34,6 +42,13 @@ function init(args)
             prefix = v
         elseif k == "slice" then
             slice = tonumber(v)
+        elseif k == "stop401" then
+            function response(status)
+                if status == 401 then
+                    refused = refused + 1
+                    wrk.thread:stop()
+                end
+            end
         elseif k == "header" then
             local name, value = v:match("^([^:]+):%s*(.*)$")
             headers[name] = value
@@ -66,11 +81,13 @@ function request()
 end
 
 function done(summary, latency, requests)
-    local ex = 0
+    local ex, rf = 0, 0
     for _, t in ipairs(threads) do
         ex = ex + (t:get("exhausted") or 0)
+        rf = rf + (t:get("refused") or 0)
     end
     report("BENCH", summary, { { "p50_us", latency:percentile(50) },
                                { "p99_us", latency:percentile(99) },
-                               { "exhausted", ex } })
+                               { "exhausted", ex },
+                               { "refused", rf } })
 end

@@ -28,7 +28,9 @@
 # endpoint, with the same connections, threads and request headers, in the
 # order static, endpoint, endpoint, static, half of --duration each
 # (default 10 s per row).  No token is ever sent twice; every digest request
-# has its own nonce count.  The table goes to the terminal, to
+# has its own nonce count, and a connection whose nonce is refused (stale:
+# evicted from the nonce cache) stops, as it cannot answer the challenge
+# (the row says how many did).  The table goes to the terminal, to
 # build/bench/results.md (with date, machine, driver, journal mode and
 # settings) and as one JSON line appended to build/bench/results.jsonl.
 #
@@ -495,7 +497,8 @@ sub run_wrk {
     close $w;
     my $cpu = server_cpu_us() - $cpu0;
     return { requests => 0, rps => 0, p50_us => 0, p99_us => 0, status_errors => 0,
-             socket_errors => 0, exhausted => 0, bytes => 0, cpu_us => 0 } unless %v;
+             socket_errors => 0, exhausted => 0, refused => 0, bytes => 0, cpu_us => 0 }
+        unless %v;
     $v{rps} = $v{duration_us} ? $v{requests} / ($v{duration_us} / 1e6) : 0;
     $v{cpu_us} = $cpu;
     return \%v;
@@ -511,7 +514,8 @@ sub combine {
     for my $k (qw(p50_us p99_us)) {
         $r{$k} = $n ? ($a->{requests} * $a->{$k} + $b->{requests} * $b->{$k}) / $n : 0;
     }
-    $r{$_} = $a->{$_} + $b->{$_} for qw(status_errors socket_errors exhausted cpu_us bytes);
+    $r{$_} = ($a->{$_} // 0) + ($b->{$_} // 0)
+        for qw(status_errors socket_errors exhausted refused cpu_us bytes);
     return \%r;
 }
 
@@ -712,6 +716,7 @@ for my $row (@rows) {
         $nonces->(0);
     }
     push @ad, "file=$data/$file" if $file;
+    push @ad, 'stop401=1' if $digest;
     my $d1 = run_wrk($t, $c, $half, @ad, 'slice=0');
     $nonces->($t) if $digest;
     my $d2 = run_wrk($t, $c, $half, @ad, "slice=$t");
@@ -745,6 +750,7 @@ for my $r (@results) {
     push @n, "$d->{status_errors} non-2xx!" if $d->{status_errors};
     push @n, "$d->{socket_errors} socket errors!" if $d->{socket_errors};
     push @n, 'ran out of tokens: under-measured!' if $d->{exhausted};
+    push @n, "$d->{refused} connection(s) stopped at a stale nonce!" if $d->{refused};
     push @n, "static: $s->{status_errors} non-2xx!" if $s->{status_errors};
     push @n, 'no result!' unless $d->{requests};
     $r->{notes} = join(' ', @n);
@@ -780,6 +786,7 @@ print $jl $json->({ date => $date, machine => "$cores cores, $cpu", apache => $a
                                      p99_ms => sprintf('%.2f', $_->{endpoint}{p99_us} / 1000),
                                      non_2xx => $_->{endpoint}{status_errors},
                                      socket_errors => $_->{endpoint}{socket_errors},
+                                     stale_stops => $_->{endpoint}{refused},
                                      notes => $_->{notes} } } @results] }), "\n";
 close $jl;
 print "results: build/bench/results.md, build/bench/results.jsonl\n";

@@ -16,7 +16,7 @@ my $ROUNDS      = 5;
 my $AUTH_ROUNDS = 2;
 my $CLIENTS     = 20;
 
-plan tests => $ROUNDS * 4 + $AUTH_ROUNDS * 3 + 3;
+plan tests => $ROUNDS * 4 + $AUTH_ROUNDS * 3 + 5;
 
 my $domain = 'example.org';
 
@@ -62,3 +62,37 @@ is($count->{200}, $CLIENTS, "$CLIENTS different tokens at once: all 200")
     or diag("404: $count->{404}, other: $count->{other}");
 is(scalar(grep { fetch_provisioning_token($_)->{used} } @tokens), $CLIENTS, 'all consumed');
 is($count->{other}, 0, 'no 5xx under write contention');
+
+# The same on FlexiAPI's own schema (its unique (account_id, algorithm) on
+# passwords, no index on tokens): 20 accounts with neighbouring ids, each
+# with an MD5 and a SHA-256 password, all reset at once.
+{
+    Apache::TestRequest::module('lp_flexi');
+    my $fx = dbh('flexi');
+    my $host = "race-$$.test";
+    my $fdomain = "race-$$.example.org";
+    $fx->do(q{INSERT INTO spaces (domain, host, name, super, created_at, updated_at)
+              VALUES (?, ?, ?, FALSE, ?, ?)}, undef, $fdomain, $host, "Race $$", utc_ts(), utc_ts());
+    my(@ids, @urls);
+    for my $i (1 .. $CLIENTS) {
+        my $u = uniq('fxrace');
+        $fx->do(q{INSERT INTO accounts (username, domain, activated, blocked, ip_address,
+                                        user_agent, created_at, updated_at)
+                  VALUES (?, ?, FALSE, FALSE, '192.0.2.10', 'FlexiAPI', ?, ?)}, undef,
+                $u, $fdomain, utc_ts(), utc_ts());
+        my $id = db_insert_id($fx, 'accounts');
+        $fx->do('INSERT INTO passwords (account_id, password, algorithm) VALUES (?, ?, ?)',
+                undef, $id, ha1($_, $u, $fdomain, 'pw'), $_) for 'MD5', 'SHA-256';
+        my $t = random_token(32);
+        $fx->do(q{INSERT INTO provisioning_tokens (account_id, token, used, created_at, updated_at)
+                  VALUES (?, ?, FALSE, ?, ?)}, undef, $id, $t, utc_ts(), utc_ts());
+        push @ids, $id;
+        push @urls, "/provisioning/$t?reset_password";
+    }
+    my $c = race({ Host => $host }, @urls);
+    is($c->{200}, $CLIENTS, "FlexiAPI schema: $CLIENTS neighbouring accounts reset at once: all 200")
+        or diag("404: $c->{404}, other: $c->{other}");
+    is(scalar(grep { @{ $fx->selectall_arrayref('SELECT id FROM passwords WHERE account_id = ?',
+                                                undef, $_) } == 1 } @ids), $CLIENTS,
+       '... each with one password left');
+}
