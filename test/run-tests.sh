@@ -33,8 +33,11 @@
 #   LP_TEST_MPM   event (default), worker or prefork
 #   APACHE_TEST_PORT  base port (default "select": the first free one from
 #                 8529 in steps of 20, so parallel runs do not collide)
-#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql galera
-#                 pgsql-ha" (default all; spaces or commas between them).
+#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql sqlite3-2.1
+#                 pgsql-2.1 mysql-2.1 galera pgsql-ha" (default all; spaces
+#                 or commas between them).  DRIVER-2.1 is the DRIVER pass on
+#                 a main database that FlexiAPI 2.1's migrations upgraded
+#                 (see upgrade_21 below).
 #                 galera and pgsql-ha are the high-availability passes: a
 #                 3-node Galera cluster and a PostgreSQL primary + standby
 #                 (test/db-ha.sh), running only their own test file
@@ -258,7 +261,7 @@ mpm=${LP_TEST_MPM:-event}
 if [ ! -f "t/conf/mpm-$mpm.httpd" ]; then
     say "LP_TEST_MPM=$mpm: no t/conf/mpm-$mpm.httpd (event, worker or prefork)"; exit 1
 fi
-drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql galera pgsql-ha}" | tr , ' ')
+drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql sqlite3-2.1 pgsql-2.1 mysql-2.1 galera pgsql-ha}" | tr , ' ')
 # the high-availability passes run their own file, and only when the
 # arguments name no file or name it
 ha_opts=""
@@ -275,8 +278,8 @@ ha_file() {   # driver -> its test file, or nothing when not asked
 # ---------------------------------------------------------------------------
 # Database servers for the pgsql and mysql passes (and redis for cluster.t).
 servers=""
-case " $drivers " in *" pgsql "*) servers="$servers pgsql" ;; esac
-case " $drivers " in *" mysql "*) servers="$servers mysql" ;; esac
+case " $drivers " in *" pgsql "*|*" pgsql-2.1 "*) servers="$servers pgsql" ;; esac
+case " $drivers " in *" mysql "*|*" mysql-2.1 "*) servers="$servers mysql" ;; esac
 ha_servers=""
 for d in galera pgsql-ha; do
     case " $drivers " in *" $d "*) [ -n "$(ha_file $d)" ] && ha_servers="$ha_servers $d" ;; esac
@@ -463,6 +466,27 @@ create_databases() {
     return 0
 }
 
+# upgrade_21 DRIVER: main as a site's database after FlexiAPI 2.1's
+# migrations of the tables the module reads: spaces loses account_realm and
+# the header flag; the digest configuration and CardDAV tables are those of
+# conf/schema/flexiapi-2.1-DRIVER.sql, granted as the documentation says.
+upgrade_21() {
+    sql="ALTER TABLE spaces DROP COLUMN account_realm;
+ALTER TABLE spaces DROP COLUMN provisioning_use_linphone_provisioning_header;
+$(sed -n '/^-- FlexiAPI 2.1: the digest/,$p' "$top/conf/schema/flexiapi-2.1-$1.sql")"
+    case $1 in
+    sqlite3) printf '%s\n' "$sql" | sqlite3 t/db/main.sqlite ;;
+    pgsql)
+        printf '%s\n' "$sql" | PSQL -d lp_main -f -
+        grep -E '^GRANT.*space_digest' "$top/conf/schema/grants-pgsql.sql" \
+            | PSQL -d lp_main -v role=lp_apache -f - ;;
+    mysql)
+        printf '%s\n' "$sql" | MYSQL lp_main
+        grep -E '^GRANT.*(space_digest|carddav)' "$top/conf/schema/grants-mysql.sql" \
+            | MYSQL lp_main ;;
+    esac
+}
+
 # driver_missing DRIVER: why the pass cannot run, or nothing.
 driver_missing() {
     case $1 in
@@ -512,7 +536,8 @@ for driver in $drivers; do
         # not asked for by the file arguments: not run, not a SKIP
         [ -n "$(ha_file "$driver")" ] || continue ;;
     esac
-    why=$(driver_missing "$driver")
+    base=${driver%-2.1}
+    why=$(driver_missing "$base")
     if [ -n "$why" ]; then
         say "SKIP: the $driver pass: $why"
         summary="$summary
@@ -524,7 +549,8 @@ matrix $driver: SKIP ($why)"
     fi
     t/TEST -clean >/dev/null 2>&1 || true
     say "creating the $driver test databases"
-    if ! create_databases "$driver" >"t/db-$driver-setup.log" 2>&1; then
+    if ! { create_databases "$base" && { [ "$base" = "$driver" ] || upgrade_21 "$base"; }; } \
+         >"t/db-$driver-setup.log" 2>&1; then
         cat "t/db-$driver-setup.log" >&2
         say "could not create the $driver databases"; rc=1
         summary="$summary
