@@ -10,7 +10,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 21 + 10;
+plan tests => 21 + 10 + 2;
 
 Apache::TestRequest::module('lp_spaces');
 my $a_host = "a-$$.spaces.test";
@@ -113,3 +113,20 @@ status_is(hget("/provisioning/$tc", lp_header, Host => $b_host), 200,
           "B's token through B's host: 200");
 status_is(hget("/provisioning/auth_token/$atc", lp_header, Host => $b_host), 200,
           "B's auth token through B's host: 200");
+
+# --- reset_password in a space without a realm: FlexiAPI 2.1 does not reset
+# where the space has no digest configuration; 2.0 resets with the directive's
+{
+    my $u   = uniq('sr');
+    my $old = 'f' x 32;
+    my $i   = create_account($u, "b-$$.example.org", undef, passwords => [[$old, 'MD5']]);
+    status_is(hget('/provisioning/' . create_provisioning_token($i) . '?reset_password',
+                   lp_header, Host => $b_host), 200, 'space B, reset_password: 200');
+    my @pw = map { $_->{password} } @{ fetch_passwords($i) };
+    if ($v21) {
+        is_deeply(\@pw, [$old], '... FlexiAPI 2.1, no digest configuration: password kept');
+    }
+    else {
+        ok(@pw == 1 && $pw[0] ne $old, '... FlexiAPI 2.0: password reset');
+    }
+}
