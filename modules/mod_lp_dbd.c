@@ -282,18 +282,22 @@ static lp_flexiapi generation_of(const lp_conn *c)
     return LP_FLEXIAPI_NONE;
 }
 
-/* The generation last said by this process, LP_FLEXIAPI_NONE + 1 for none
- * yet: said again only when a connection finds another one (a database
- * upgraded under a running server, or virtual hosts on different ones). */
-static apr_uint32_t generation_said = LP_FLEXIAPI_NONE + 1;
+/* The generations this process has said, a bit each: each once, so that
+ * virtual hosts on databases of different generations do not say them
+ * again whenever their connections are renewed in turn, and a database
+ * upgraded under a running server is still said. */
+static apr_uint32_t generations_said;
 
 static void generation_say(request_rec *r, const lp_conn *c)
 {
     lp_flexiapi generation = c->generation;
+    apr_uint32_t bit = (apr_uint32_t)1 << generation, said;
 
-    if (apr_atomic_xchg32(&generation_said, (apr_uint32_t)generation)
-        == (apr_uint32_t)generation)
-        return;
+    do {
+        said = apr_atomic_read32(&generations_said);
+        if (said & bit)
+            return;
+    } while (apr_atomic_cas32(&generations_said, said | bit, said) != said);
     if (generation == LP_FLEXIAPI_NONE)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, LPLOGNO(0131)
                       "the database of %s has no FlexiAPI 2.0 or 2.1 spaces "

@@ -36,8 +36,11 @@
 #   LP_TEST_MPM   event (default), worker or prefork
 #   APACHE_TEST_PORT  base port (default "select": the first free one from
 #                 8529 in steps of 20, so parallel runs do not collide)
-#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql galera
-#                 pgsql-ha" (default all; spaces or commas between them).
+#   LP_TEST_DRIVER  drivers to run, among "sqlite3 pgsql mysql sqlite3-2.1
+#                 pgsql-2.1 mysql-2.1 galera pgsql-ha" (default all; spaces
+#                 or commas between them).  DRIVER-2.1 is the DRIVER pass on
+#                 a main database that FlexiAPI 2.1's migrations upgraded
+#                 (test/run/databases.sh).
 #                 galera and pgsql-ha are the high-availability passes: a
 #                 3-node Galera cluster and a PostgreSQL primary + standby
 #                 (test/db-ha.sh), running only their own test file
@@ -105,7 +108,7 @@ mpm=${LP_TEST_MPM:-event}
 if [ ! -f "t/conf/mpm-$mpm.httpd" ]; then
     say "LP_TEST_MPM=$mpm: no t/conf/mpm-$mpm.httpd (event, worker or prefork)"; exit 1
 fi
-drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql galera pgsql-ha}" | tr , ' ')
+drivers=$(echo "${LP_TEST_DRIVER:-sqlite3 pgsql mysql sqlite3-2.1 pgsql-2.1 mysql-2.1 galera pgsql-ha}" | tr , ' ')
 # the high-availability passes run their own file, and only when the
 # arguments name no file or name it
 ha_opts=""
@@ -122,8 +125,8 @@ ha_file() {   # driver -> its test file, or nothing when not asked
 # ---------------------------------------------------------------------------
 # Database servers for the pgsql and mysql passes (and redis for cluster.t).
 servers=""
-case " $drivers " in *" pgsql "*) servers="$servers pgsql" ;; esac
-case " $drivers " in *" mysql "*) servers="$servers mysql" ;; esac
+case " $drivers " in *" pgsql "*|*" pgsql-2.1 "*) servers="$servers pgsql" ;; esac
+case " $drivers " in *" mysql "*|*" mysql-2.1 "*) servers="$servers mysql" ;; esac
 ha_servers=""
 for d in galera pgsql-ha; do
     case " $drivers " in *" $d "*) [ -n "$(ha_file $d)" ] && ha_servers="$ha_servers $d" ;; esac
@@ -208,7 +211,7 @@ for driver in $drivers; do
         # not asked for by the file arguments: not run, not a SKIP
         [ -n "$(ha_file "$driver")" ] || continue ;;
     esac
-    why=$(driver_missing "$driver")
+    why=$(driver_missing "${driver%-2.1}")
     if [ -n "$why" ]; then
         say "SKIP: the $driver pass: $why"
         summary="$summary

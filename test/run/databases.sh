@@ -3,6 +3,7 @@
 # runs it as the test user, in test/perl-framework):
 #
 #   sh test/run/databases.sh sqlite3|pgsql|mysql|galera|pgsql-ha
+#   sh test/run/databases.sh sqlite3-2.1|pgsql-2.1|mysql-2.1
 #
 # Fresh databases main, fail, flexi and flexi21 (FlexiAPI 2.0.7's and
 # 2.1's own schemas) and nospaces (main's without the optional tables, as
@@ -133,6 +134,26 @@ pgsql_ha_dbs() {
     printf 'LP_DB_HA=pgsql\nLP_PGHA_PORTS=%s\nLP_HA_CTL=%s\n' "$LP_PGHA_PORTS" "$LP_HA_CTL" >>"$env"
 }
 
+# upgrade_21 DRIVER: main as a site's database after FlexiAPI 2.1's
+# migrations of the tables the module reads: spaces loses account_realm and
+# the header flag; the digest configuration and CardDAV tables are those of
+# conf/schema/flexiapi-2.1-DRIVER.sql, granted as the documentation says.
+upgrade_21() {
+    up=$(cat "$sql/upgrade-2.1.sql"
+         sed -n '/^-- FlexiAPI 2.1: the digest/,$p' "$schema/flexiapi-2.1-$1.sql")
+    case $1 in
+    sqlite3) printf '%s\n' "$up" | sqlite3 t/db/main.sqlite ;;
+    pgsql)
+        printf '%s\n' "$up" | PSQL -d lp_main -f -
+        grep -E '^GRANT.*space_digest' "$schema/grants-pgsql.sql" \
+            | PSQL -d lp_main -v role=lp_apache -f - ;;
+    mysql)
+        printf '%s\n' "$up" | MYSQL lp_main
+        grep -E '^GRANT.*(space_digest|carddav)' "$schema/grants-mysql.sql" \
+            | MYSQL lp_main ;;
+    esac
+}
+
 common() {   # driver: what every pass's files say
     printf 'Define LP_DB_DRIVER %s\n' "$1" >>"$conf"
     for v in LP_REDIS_PORT LP_DB_CTL LP_DB_DIR; do
@@ -150,8 +171,11 @@ for db in faultoff faulton; do
 done
 case ${1:-} in
 sqlite3|pgsql|mysql) "${1}_dbs"; common "$1" ;;
+sqlite3-2.1|pgsql-2.1|mysql-2.1)
+    base=${1%-2.1}
+    "${base}_dbs"; upgrade_21 "$base"; common "$base" ;;
 galera) galera_dbs ;;
 pgsql-ha) pgsql_ha_dbs ;;
-*) echo "usage: $0 sqlite3|pgsql|mysql|galera|pgsql-ha" >&2; exit 2 ;;
+*) echo "usage: $0 sqlite3|pgsql|mysql[-2.1]|galera|pgsql-ha" >&2; exit 2 ;;
 esac
 exit 0

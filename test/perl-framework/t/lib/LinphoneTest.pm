@@ -31,9 +31,9 @@ use Apache::TestRequest ();
 
 our @EXPORT = qw(
     LP_NS db_file dbh dbh_new db_driver db_env db_key db_insert_id utc_ts uniq
-    random_token utf8 ha1
+    random_token utf8 ha1 db_generation
     create_account create_password create_provisioning_token create_auth_token
-    create_api_key
+    create_api_key create_space
     ensure_account
     fetch_account fetch_passwords fetch_provisioning_token fetch_auth_token
     parse_doc doc_sections doc_entry doc_entries section_entries all_entries
@@ -168,6 +168,20 @@ sub in_child {
     return $pid;
 }
 
+# db_generation($name): FlexiAPI's schema generation of a database, told
+# as the module tells it: '2.1' when the realm lives in
+# space_digest_authentication_configurations, '2.0' otherwise (main is
+# either, as test/run-tests.sh made it for this pass).
+my %generation;
+sub db_generation {
+    my $name = shift || 'main';
+    return $generation{$name} //= eval {
+        dbh($name)->selectall_arrayref(
+            'SELECT realm FROM space_digest_authentication_configurations WHERE 1 = 0');
+        '2.1';
+    } || '2.0';
+}
+
 # The id of the row just inserted into $table through $dbh.
 sub db_insert_id {
     my($dbh, $table) = @_;
@@ -266,6 +280,35 @@ sub create_api_key {
                     . ' VALUES (?, ?, ?, 0, ?, ?)', undef, $account_id, $key,
                     $o{ip}, $o{last_used_at}, $o{expires});
     return $key;
+}
+
+# create_space(domain, host, realm => ..., algorithm => ..., header => 0|1,
+#              column => value..., db => ...) -> space id
+# A space as its generation stores it: on 2.0 realm is spaces.account_realm
+# and header provisioning_use_linphone_provisioning_header (default 1); on
+# 2.1 realm and algorithm (default SHA-256, FlexiAPI's) make the space's
+# digest configuration (none without a realm) and header has no column.
+# Booleans among the other columns are given as 0 or 1.
+sub create_space {
+    my($domain, $host, %o) = @_;
+    my $db = delete $o{db};
+    my($realm, $algorithm, $header) = delete @o{qw(realm algorithm header)};
+    my $dbh = dbh($db);
+    my $v21 = db_generation($db) eq '2.1';
+    my %col = (domain => $domain, host => $host, %o);
+    if (!$v21) {
+        $col{account_realm} = $realm;
+        $col{provisioning_use_linphone_provisioning_header} = $header // 1;
+    }
+    my @names = sort keys %col;
+    $dbh->do('INSERT INTO spaces (' . join(', ', @names) . ') VALUES ('
+             . join(', ', ('?') x @names) . ')', undef, @col{@names});
+    my $id = db_insert_id($dbh, 'spaces');
+    $dbh->do('INSERT INTO space_digest_authentication_configurations (space_id, realm,'
+             . ' default_password_algorithm, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+             undef, $id, $realm, $algorithm // 'SHA-256', utc_ts(), utc_ts())
+        if $v21 && defined $realm;
+    return $id;
 }
 
 # ensure_account(username, domain, db => ...): an activated account, created

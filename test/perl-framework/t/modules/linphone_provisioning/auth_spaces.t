@@ -18,9 +18,7 @@ Apache::TestRequest::module('lp_spaces');
 my $dbh = dbh();
 my($h1, $h2) = ("s1-$$.auth.test", "s2-$$.auth.test");
 my($d1, $d2) = ("s1-$$.example.org", "s2-$$.example.org");
-$dbh->do(q{INSERT INTO spaces (domain, host, custom_provisioning_overwrite_all,
-             provisioning_use_linphone_provisioning_header)
-           VALUES (?, ?, FALSE, TRUE)}, undef, @$_) for [$d1, $h1], [$d2, $h2];
+create_space(@$_, custom_provisioning_overwrite_all => 0) for [$d1, $h1], [$d2, $h2];
 
 # the vhost's realm (no account_realm): one HA1 is valid on both hosts, so
 # only the space rule tells them apart
@@ -79,9 +77,7 @@ is($doc && doc_entry($doc, 'auth_info_0', 'username'), $bob, '... the account do
 
 # --- a space without a domain serves no account -------------------------------------
 my $h3 = "s3-$$.auth.test";
-$dbh->do(q{INSERT INTO spaces (domain, host, custom_provisioning_overwrite_all,
-             provisioning_use_linphone_provisioning_header)
-           VALUES ('', ?, FALSE, TRUE)}, undef, $h3);
+create_space('', $h3, custom_provisioning_overwrite_all => 0);
 my $nid = create_account(uniq('nd'), '', undef);
 my $nkey = random_token(40);
 $dbh->do('INSERT INTO api_keys (account_id, ' . db_key() . ', requests, last_used_at)'

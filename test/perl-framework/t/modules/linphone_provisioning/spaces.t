@@ -10,29 +10,34 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use LinphoneTest;
 
-plan tests => 21 + 10;
+plan tests => 21 + 10 + 2;
 
 Apache::TestRequest::module('lp_spaces');
 my $a_host = "a-$$.spaces.test";
 my $b_host = "b-$$.spaces.test";
 my $dbh = dbh();
-$dbh->do(q{INSERT INTO spaces (domain, host, account_realm,
-             custom_provisioning_entries, custom_provisioning_overwrite_all,
-             provisioning_use_linphone_provisioning_header, hide_settings,
-             disable_chat_feature, max_account)
-           VALUES (?, ?, 'realm-a', ?, TRUE, FALSE, TRUE, FALSE, 3)},
-         undef, "a-$$.example.org", $a_host, "[sip]\nfrom_space=a\n[custom]\nk=v\n");
-$dbh->do(q{INSERT INTO spaces (domain, host, custom_provisioning_overwrite_all,
-             provisioning_use_linphone_provisioning_header)
-           VALUES (?, ?, FALSE, TRUE)}, undef, "b-$$.example.org", $b_host);
+# FlexiAPI 2.1 has no header flag: the directive (On) requires it in A too
+my $v21 = db_generation() eq '2.1';
+my @a_header = $v21 ? lp_header : ();
+create_space("a-$$.example.org", $a_host, realm => 'realm-a', header => 0,
+             custom_provisioning_entries => "[sip]\nfrom_space=a\n[custom]\nk=v\n",
+             custom_provisioning_overwrite_all => 1, hide_settings => 1,
+             disable_chat_feature => 0, max_account => 3);
+create_space("b-$$.example.org", $b_host, custom_provisioning_overwrite_all => 0);
 
 my $res = hget('/provisioning', lp_header, Host => "nowhere-$$.test");
 status_is($res, 404, 'unknown host: 404');
 like($res->content, qr/^Host not configured/, '... Host not configured');
 
 # --- space A: no header required, realm, custom entries, overwrite-all ------
-$res = hget('/provisioning', Host => $a_host);
-status_is($res, 200, 'space A: header not required');
+if ($v21) {
+    status_is(hget('/provisioning', Host => $a_host), 400,
+              'space A, FlexiAPI 2.1: header required (no flag in the space)');
+}
+else {
+    status_is(hget('/provisioning', Host => $a_host), 200, 'space A: header not required');
+}
+$res = hget('/provisioning', @a_header, Host => $a_host);
 my $doc = parse_doc($res);
 is(doc_entry($doc, 'sip', 'from_space'), 'a', 'custom entries merged');
 ok(!grep({ $_ eq 'ui' } doc_sections($doc)), 'no ui section on the base document');
@@ -43,7 +48,7 @@ my $user = uniq('sa');
 my $id = create_account($user, "a-$$.example.org", 'Space A',
                         passwords => [['c' x 64, 'SHA-256']]);
 my $token = create_provisioning_token($id);
-$res = hget("/provisioning/$token?reset_password", Host => $a_host);
+$res = hget("/provisioning/$token?reset_password", @a_header, Host => $a_host);
 status_is($res, 200, 'space A: token with reset_password');
 $doc = parse_doc($res);
 my $pw = fetch_passwords($id);
@@ -81,7 +86,7 @@ is(doc_entry($doc, 'auth_info_0', 'realm'), 'directive.realm',
 # the space's realm is the HA1's realm: a digest against it succeeds
 $dbh->do('UPDATE passwords SET password = ? WHERE account_id = ?', undef,
          ha1('SHA-256', $user, 'realm-a', 'pw'), $id);
-$res = hget('/provisioning/me', Host => $a_host, From => "sip:$user\@a-$$.example.org");
+$res = hget('/provisioning/me', @a_header, Host => $a_host, From => "sip:$user\@a-$$.example.org");
 like(join(' ', $res->header('WWW-Authenticate')), qr/realm="realm-a"/,
      'digest challenge uses the space realm');
 
@@ -108,3 +113,20 @@ status_is(hget("/provisioning/$tc", lp_header, Host => $b_host), 200,
           "B's token through B's host: 200");
 status_is(hget("/provisioning/auth_token/$atc", lp_header, Host => $b_host), 200,
           "B's auth token through B's host: 200");
+
+# --- reset_password in a space without a realm: FlexiAPI 2.1 does not reset
+# where the space has no digest configuration; 2.0 resets with the directive's
+{
+    my $u   = uniq('sr');
+    my $old = 'f' x 32;
+    my $i   = create_account($u, "b-$$.example.org", undef, passwords => [[$old, 'MD5']]);
+    status_is(hget('/provisioning/' . create_provisioning_token($i) . '?reset_password',
+                   lp_header, Host => $b_host), 200, 'space B, reset_password: 200');
+    my @pw = map { $_->{password} } @{ fetch_passwords($i) };
+    if ($v21) {
+        is_deeply(\@pw, [$old], '... FlexiAPI 2.1, no digest configuration: password kept');
+    }
+    else {
+        ok(@pw == 1 && $pw[0] ne $old, '... FlexiAPI 2.0: password reset');
+    }
+}
