@@ -53,59 +53,77 @@ static linphone_account *account_from(apr_pool_t *p, const char **row,
     return a;
 }
 
+/* Fills a new array's element from a row (ctx: the caller's). */
+typedef void (*row_fill)(apr_pool_t *p, void *elt, const char **row,
+                         void *ctx);
+
+/* The rows of statement id as a new array of size-byte elements, each
+ * filled from its row. */
+static int read_array(lp_tx *t, request_rec *r, lp_sql_id id, int nargs,
+                      const char **args, apr_size_t size, row_fill fill,
+                      void *ctx, apr_array_header_t **out)
+{
+    apr_array_header_t *rows;
+    int i;
+
+    if (lp_dbd_read(t, id, nargs, args, &rows))
+        return FAILED;
+    *out = apr_array_make(r->pool, rows->nelts + 1, size);
+    for (i = 0; i < rows->nelts; i++)
+        fill(r->pool, apr_array_push(*out),
+             APR_ARRAY_IDX(rows, i, const char **), ctx);
+    return LP_STORE_OK;
+}
+
+static void carddav_fill(apr_pool_t *p, void *elt, const char **v,
+                         void *ctx)
+{
+    linphone_carddav_credential *cr = elt;
+
+    cr->username = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_USERNAME]);
+    cr->password = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_PASSWORD]);
+    cr->realm = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_REALM]);
+    cr->algorithm = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_ALGORITHM]);
+}
+
 /* The account's CardDAV credentials (FlexiAPI 2.1; none without the
  * table). */
 static int load_carddav(lp_tx *t, request_rec *r, linphone_account *a)
 {
-    apr_array_header_t *rows;
     const char *args[1];
-    int i;
 
     a->carddav = NULL;
     if (!lp_dbd_prepared(t, LP_SQL_CARDDAV_CREDENTIALS_FIND))
         return LP_STORE_OK;
     args[0] = id_text(r->pool, a->id);
-    if (lp_dbd_read(t, LP_SQL_CARDDAV_CREDENTIALS_FIND, 1, args, &rows))
-        return FAILED;
-    a->carddav = apr_array_make(r->pool, rows->nelts + 1,
-                                sizeof(linphone_carddav_credential));
-    for (i = 0; i < rows->nelts; i++) {
-        const char **v = APR_ARRAY_IDX(rows, i, const char **);
-        linphone_carddav_credential *cr = apr_array_push(a->carddav);
+    return read_array(t, r, LP_SQL_CARDDAV_CREDENTIALS_FIND, 1, args,
+                      sizeof(linphone_carddav_credential), carddav_fill,
+                      NULL, &a->carddav);
+}
 
-        cr->username = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_USERNAME]);
-        cr->password = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_PASSWORD]);
-        cr->realm = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_REALM]);
-        cr->algorithm = or_empty(v[LP_COL_CARDDAV_CREDENTIAL_ALGORITHM]);
-    }
-    return LP_STORE_OK;
+static void password_fill(apr_pool_t *p, void *elt, const char **v,
+                          void *ctx)
+{
+    linphone_password *pw = elt;
+
+    /* as stored: a NULL algorithm is none (never MD5), and mod_lp_auth.c
+     * never authenticates with a row that is not a usable password */
+    pw->password = or_empty(v[LP_COL_PASSWORD_PASSWORD]);
+    pw->algorithm = or_empty(v[LP_COL_PASSWORD_ALGORITHM]);
 }
 
 /* The account's passwords, and its CardDAV credentials that the document
  * sends before them. */
 static int load_passwords(lp_tx *t, request_rec *r, linphone_account *a)
 {
-    apr_array_header_t *rows;
     const char *args[1];
-    int i;
 
     if (load_carddav(t, r, a) != LP_STORE_OK)
         return FAILED;
     args[0] = id_text(r->pool, a->id);
-    if (lp_dbd_read(t, LP_SQL_PASSWORDS_FIND, 1, args, &rows))
-        return FAILED;
-    a->passwords = apr_array_make(r->pool, rows->nelts,
-                                  sizeof(linphone_password));
-    for (i = 0; i < rows->nelts; i++) {
-        const char **v = APR_ARRAY_IDX(rows, i, const char **);
-        linphone_password *pw = apr_array_push(a->passwords);
-
-        /* as stored: a NULL algorithm is none (never MD5), and mod_lp_auth.c
-         * never authenticates with a row that is not a usable password */
-        pw->password = or_empty(v[LP_COL_PASSWORD_PASSWORD]);
-        pw->algorithm = or_empty(v[LP_COL_PASSWORD_ALGORITHM]);
-    }
-    return LP_STORE_OK;
+    return read_array(t, r, LP_SQL_PASSWORDS_FIND, 1, args,
+                      sizeof(linphone_password), password_fill, NULL,
+                      &a->passwords);
 }
 
 /* --- claims ------------------------------------------------------------ */
@@ -715,36 +733,46 @@ static int contacts_tables(lp_tx *t, request_rec *r)
     return 0;
 }
 
+/* What contact_fill reads the types and actions from. */
+typedef struct {
+    const apr_array_header_t *types, *actions;
+    int nt, na;
+} contact_rows;
+
+static void contact_fill(apr_pool_t *p, void *elt, const char **v,
+                         void *ctx)
+{
+    lp_vcard_contact *c = elt;
+    contact_rows *d = ctx;
+
+    c->username = or_empty(v[LP_COL_CONTACT_USERNAME]);
+    c->domain = or_empty(v[LP_COL_CONTACT_DOMAIN]);
+    c->display_name = v[LP_COL_CONTACT_DISPLAY_NAME];
+    c->dtmf_protocol = v[LP_COL_CONTACT_DTMF_PROTOCOL];
+    contact_details(p, c, v[LP_COL_CONTACT_ID], d->types, &d->nt,
+                    d->actions, &d->na);
+}
+
 static int contacts_op(lp_tx *t, request_rec *r, void *baton)
 {
     contacts_baton *b = baton;
-    apr_array_header_t *accounts, *types, *actions;
+    apr_array_header_t *types, *actions;
+    contact_rows d = { NULL, NULL, 0, 0 };
     const char *args[2];
-    int i, nt = 0, na = 0;
 
     if (!contacts_tables(t, r)) {
         b->contacts = apr_array_make(r->pool, 1, sizeof(lp_vcard_contact));
         return LP_STORE_OK;
     }
     args[0] = args[1] = id_text(r->pool, b->account_id);
-    if (lp_dbd_read(t, LP_SQL_CONTACTS_FIND, 2, args, &accounts)
-        || lp_dbd_read(t, LP_SQL_CONTACT_TYPES_FIND, 2, args, &types)
+    if (lp_dbd_read(t, LP_SQL_CONTACT_TYPES_FIND, 2, args, &types)
         || lp_dbd_read(t, LP_SQL_CONTACT_ACTIONS_FIND, 2, args, &actions))
         return FAILED;
-    b->contacts = apr_array_make(r->pool, accounts->nelts,
-                                 sizeof(lp_vcard_contact));
-    for (i = 0; i < accounts->nelts; i++) {
-        const char **v = APR_ARRAY_IDX(accounts, i, const char **);
-        lp_vcard_contact *c = apr_array_push(b->contacts);
-
-        c->username = or_empty(v[LP_COL_CONTACT_USERNAME]);
-        c->domain = or_empty(v[LP_COL_CONTACT_DOMAIN]);
-        c->display_name = v[LP_COL_CONTACT_DISPLAY_NAME];
-        c->dtmf_protocol = v[LP_COL_CONTACT_DTMF_PROTOCOL];
-        contact_details(r->pool, c, v[LP_COL_CONTACT_ID], types, &nt,
-                        actions, &na);
-    }
-    return LP_STORE_OK;
+    d.types = types;
+    d.actions = actions;
+    return read_array(t, r, LP_SQL_CONTACTS_FIND, 2, args,
+                      sizeof(lp_vcard_contact), contact_fill, &d,
+                      &b->contacts);
 }
 
 lp_store_status lp_store_contacts(request_rec *r, apr_int64_t account_id,
