@@ -21,6 +21,7 @@
 #include "mod_dbd.h"
 
 /* SQLite result codes that matter to the callers */
+#define LP_SQLITE_ERROR 1
 #define LP_SQLITE_BUSY 5
 #define LP_SQLITE_LOCKED 6
 

@@ -426,6 +426,18 @@ static int lost(lp_tx *t, int rv)
     return e && (strstr(e, "40001") || strstr(e, "40P01"));
 }
 
+/* 1 when a SQLite statement failed because another program changed the
+ * schema: APR's legacy-prepared statements say so with a bare error. */
+static int schema_changed(lp_tx *t, int rv)
+{
+    const char *e;
+
+    if (rv != LP_SQLITE_ERROR || !lp_sqlite_is(t->dbd))
+        return 0;
+    e = apr_dbd_error(t->dbd->driver, t->dbd->handle, rv);
+    return e && strstr(e, "schema has changed") != NULL;
+}
+
 static int failed(lp_tx *t, const char *what, int rv)
 {
     if (lost(t, rv)) {
@@ -435,11 +447,20 @@ static int failed(lp_tx *t, const char *what, int rv)
                       what, driver_error(t->r, t->dbd, rv));
         return LP_DBD_FAILED;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0103)
-                  "statement %s failed: %s", what,
-                  driver_error(t->r, t->dbd, rv));
-    /* the session may be gone (a reconnected handle has no statements) */
-    if (t->conn && server_dialect(t->conn))
+    if (schema_changed(t, rv))
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->r, LPLOGNO(0133)
+                      "statement %s: the database schema changed; the "
+                      "connection's statements are prepared again", what);
+    else
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, t->r, LPLOGNO(0103)
+                      "statement %s failed: %s", what,
+                      driver_error(t->r, t->dbd, rv));
+    /* the session may be gone (a reconnected handle has no statements).
+     * SQLite: APR prepares with the legacy sqlite3_prepare, whose
+     * statements a schema change (a migration, CREATE INDEX, VACUUM by
+     * another program) expires for good, failing with a bare SQLITE_ERROR:
+     * prepare them again (tx_retry) */
+    if (t->conn && (server_dialect(t->conn) || schema_changed(t, rv)))
         t->conn->ready = 0;
     if (lp_sqlite_is(t->dbd) && lp_sqlite_fatal(rv))
         conn_drop(t, "the database file is unreadable or damaged");
@@ -729,14 +750,16 @@ static int tx_open(request_rec *r, lp_tx *t)
 /* After an operation failed on a server database before any prepared
  * statement of it succeeded (what a dropped session looks like: the BEGIN
  * fails on a dead connection, or a statement is unknown to a reconnected
- * one), and nothing was committed: check the connection (mod_dbd's check,
+ * one), or on SQLite statements a schema change expired, and nothing was
+ * committed: check the connection (mod_dbd's check,
  * which reconnects it), prepare again and say whether to run the operation
  * once more.  A lock wait never comes first, so it is never waited twice. */
 static int tx_retry(lp_tx *t)
 {
     int why;
 
-    if (t->started || t->retried || !t->conn || !server_dialect(t->conn))
+    if (t->started || t->retried || !t->conn
+        || (!server_dialect(t->conn) && t->conn->ready))
         return 0;
     t->retried = 1;
     if (apr_dbd_check_conn(t->dbd->driver, t->r->pool, t->dbd->handle)
