@@ -20,8 +20,8 @@
 #
 # --driver pgsql|mysql starts PostgreSQL or MariaDB with test/db-servers.sh,
 # as the test suite does (data in $LP_DB_DIR, default /var/tmp/lp-bench-db;
-# ports $LP_PG_PORT, $LP_MY_PORT), and stops it afterwards unless
-# LP_DB_KEEP=1.  Make: DRIVER=pgsql or BENCH_ARGS="--driver pgsql ...".
+# ports $LP_PG_PORT, $LP_MY_PORT, default 15432, 13306), and stops it
+# afterwards unless LP_DB_KEEP=1.  Make: DRIVER=pgsql or BENCH_ARGS="--driver pgsql ...".
 #
 # Rate run (default): for each endpoint, wrk fetches the static copy
 # (/static/<name>, saved from one real response of that endpoint) and the
@@ -137,9 +137,11 @@ my $digest_ha1 = sha256_hex("$digest_user:$domain:$digest_password");
 remove_tree($root, $data);
 make_path(map("$root/$_", qw(conf logs run db htdocs/static)), $data);
 
+# below Linux's ephemeral range (32768-60999): the previous runs' wrk
+# connections may hold any port inside it, and the server could not bind
 my %ENVDB = (LP_DB_DIR => $ENV{LP_DB_DIR} || '/var/tmp/lp-bench-db',
-             LP_PG_PORT => $ENV{LP_PG_PORT} || 55432,
-             LP_MY_PORT => $ENV{LP_MY_PORT} || 53306);
+             LP_PG_PORT => $ENV{LP_PG_PORT} || 15432,
+             LP_MY_PORT => $ENV{LP_MY_PORT} || 13306);
 my $own_servers = 0;
 my ($dbh, $dbd_params, $db_file, $db_version);
 my $now = utc_ts();
