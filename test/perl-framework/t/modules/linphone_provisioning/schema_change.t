@@ -4,7 +4,8 @@
 # legacy sqlite3_prepare, whose statements such a change expires; the
 # module prepares them again and runs the request once more.  Every
 # driver: 30 simultaneous requests on warm connections, an index created,
-# 30 more, then a token claim; all 200 and no statement failure logged.
+# 30 more, then a token claim; all 200 and no statement failure logged
+# for an expired statement.
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -44,5 +45,8 @@ is_deeply(statuses(burst(@me)), { 200 => 30 }, 'after DROP INDEX: 30 x 200');
 
 open my $fh, '<', $error_log or die "$error_log: $!";
 seek $fh, $log_start, 0;
-my @bad = grep { /LP0103/ } <$fh>;
-is(scalar @bad, 0, 'no statement failure logged') or diag(@bad[0 .. 2]);
+# (earlier tests' restarted servers leave dead pooled sessions, whose
+# reconnection is logged too: only the schema change's symptoms count)
+my @bad = grep { /LP0103.*(?:schema has changed|not an error)/ } <$fh>;
+is(scalar @bad, 0, 'no statement failed on an expired statement')
+    or diag(@bad[0 .. 2]);
