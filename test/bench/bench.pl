@@ -6,6 +6,7 @@
 #   perl test/bench/bench.pl [--driver sqlite3|pgsql|mysql] [--journal wal|delete]
 #                            [--tuned] [--duration S] [--connections N]
 #                            [--threads N] [--port P] [--only REGEX] [--keep]
+#                            [--pool defaults|MIN,KEEP,MAX]
 #   perl test/bench/bench.pl --memory [--requests N] [same options]
 #
 # Settings.  By default the server is configured as a site configures it:
@@ -16,7 +17,8 @@
 # and on SQLite a file in rollback-journal mode, as FlexiAPI leaves its
 # own.  --tuned is the hand-tuned setup instead: 2 x 32 threads, no keep-
 # alive limit, DBDMin/DBDKeep/DBDMax 1 on SQLite, sendfile, WAL.
-# --journal chooses the SQLite journal mode whichever the setup.
+# --journal chooses the SQLite journal mode whichever the setup; --pool
+# mod_dbd's pool (defaults: none of its directives).
 #
 # --driver pgsql|mysql starts PostgreSQL or MariaDB with test/db-servers.sh,
 # as the test suite does (data in $LP_DB_DIR, default /var/tmp/lp-bench-db;
@@ -65,7 +67,7 @@ my %o = (duration => 10, connections => 32, threads => 2, port => 8200,
 my @argv = @ARGV;
 GetOptionsFromArray(\@argv, \%o, 'duration=i', 'connections=i', 'threads=i',
                     'driver=s', 'journal=s', 'tuned', 'port=i', 'only=s',
-                    'keep', 'memory', 'requests=i', 'help|h')
+                    'keep', 'memory', 'requests=i', 'pool=s', 'help|h')
     or usage(2);
 usage(0) if $o{help};
 die "bench: unexpected argument @argv\n" if @argv;
@@ -75,6 +77,8 @@ for my $k (qw(duration connections threads port requests)) {
 die "bench: --duration is at most 600\n" if $o{duration} > 600;
 die "bench: --connections is at most 1000\n" if $o{connections} > 1000;
 die "bench: --requests is at most 100000000\n" if $o{requests} > 100_000_000;
+die "bench: --pool is 'defaults' or MIN,KEEP,MAX\n"
+    if defined $o{pool} && $o{pool} !~ /^(?:defaults|\d+,\d+,\d+)$/;
 die "bench: --driver is sqlite3, pgsql or mysql\n"
     unless $o{driver} =~ /^(sqlite3|pgsql|mysql)$/;
 $o{journal} //= $o{tuned} ? 'wal' : 'delete';
@@ -372,6 +376,11 @@ else {
     # defaults on SQLite
     $pool = $driver eq 'sqlite3' ? '' : "DBDMin 1\nDBDKeep 4\nDBDMax 16\n";
     $tuning = '';
+}
+# --pool: mod_dbd's defaults, or DBDMin,DBDKeep,DBDMax, whatever the setup
+if (defined $o{pool}) {
+    my @n = split /,/, $o{pool};
+    $pool = @n == 3 ? "DBDMin $n[0]\nDBDKeep $n[1]\nDBDMax $n[2]\n" : '';
 }
 (my $pool_desc = $pool) =~ s/\n(?=.)/, /g;
 chomp $pool_desc;
